@@ -1,0 +1,300 @@
+"""The knowledge graph API that the CLI and the app share.
+
+`KnowledgeGraph` wraps a store backend: it loads the ontology on first use, writes one
+named graph per source document, resolves concept names, and answers the named queries.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+
+import ontology
+from ontology.text import fold
+
+from . import queries
+from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update
+
+NS = ontology.NS
+RELATIONS = ontology.RELATIONS
+ONTOLOGY_VERSION = ox.NamedNode(NS + "ontologyVersion")
+
+
+class UnknownConcept(LookupError):
+    """No concept has this label or alias."""
+
+    def __init__(self, text: str, suggestions: list[Concept] | None = None):
+        self.text = text
+        self.suggestions = suggestions or []
+        hint = f" (did you mean {', '.join(c.label for c in self.suggestions[:5])}?)" if self.suggestions else ""
+        super().__init__(f"unknown concept '{text}'{hint}")
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    label: str
+    label_en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Related:
+    """One answer of `related`: the other concept and the evidence for the edge."""
+
+    concept: Concept
+    relation: str
+    direction: str
+    sources: int = 0
+    curated: bool = False
+    quote: str | None = None
+    inferred: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["concept"] = self.concept.as_dict()
+        return d
+
+
+@dataclass
+class Edge:
+    source: str
+    relation: str
+    target: str
+    sources: int
+    curated: bool
+
+
+@dataclass
+class ConceptCard:
+    concept: Concept
+    alt_labels: list[str] = field(default_factory=list)
+    definitions: dict[str, str] = field(default_factory=dict)
+    categories: list[Concept] = field(default_factory=list)
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, (ox.Literal, ox.NamedNode)) else ""
+
+
+def _int(term: object) -> int:
+    try:
+        return int(_text(term) or 0)
+    except ValueError:
+        return 0
+
+
+class KnowledgeGraph:
+    """dlkg's knowledge graph over any backend."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self._cache_rev: str | None = None
+        self._cache: dict[str, object] = {}
+
+    @classmethod
+    def open(cls, store: str | os.PathLike[str] | None = None, endpoint: str | None = None,
+             memory: bool = False) -> KnowledgeGraph:
+        """Open a store (directory, endpoint, in-memory or the default) with the ontology loaded."""
+        kg = cls(open_backend(store=store, endpoint=endpoint, memory=memory))
+        kg.ensure_ontology()
+        return kg
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # ------------------------------------------------------------------ store state
+    def _meta(self, key: ox.NamedNode) -> str | None:
+        rows = self.select("meta", key=key)
+        return _text(rows[0]["value"]) if rows else None
+
+    def revision(self) -> str:
+        """Changes whenever the store's content changes (cache key)."""
+        return self._meta(ox.NamedNode(NS + "revision")) or ""
+
+    def ensure_ontology(self) -> bool:
+        """Load or refresh the ontology graph when the shipped files changed. True if loaded."""
+        version = ontology.fingerprint()
+        if self._meta(ONTOLOGY_VERSION) == version:
+            return False
+        quads = ontology.ontology_quads()
+        quads.append(ox.Quad(STORE_NODE, ONTOLOGY_VERSION, ox.Literal(version), META_GRAPH))
+        self.backend.update(
+            f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {ONTOLOGY_VERSION} ?v }} }} ;\n"
+            + replace_graphs_update([ontology.ONTOLOGY_GRAPH], quads)
+        )
+        return True
+
+    def replace_source(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        """Atomically replace one source's named graph with new quads (ingest entry point)."""
+        quads = list(quads)
+        if any(q.graph_name != graph for q in quads):
+            raise ValueError("every quad of a source must be in its own named graph")
+        self.backend.update(replace_graphs_update([graph], quads))
+
+    def remove_source(self, graph: ox.NamedNode) -> None:
+        """Drop one source's named graph."""
+        self.backend.update(replace_graphs_update([graph], []))
+
+    def _cached(self, key: str, build):  # type: ignore[no-untyped-def]
+        rev = self.revision()
+        if rev != self._cache_rev:
+            self._cache.clear()
+            self._cache_rev = rev
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def select(self, name: str, **bindings: ox.NamedNode | ox.Literal) -> list[Row]:
+        """Run the named query `name.rq` with bound parameters."""
+        return self.backend.select(queries.load(name), bindings)
+
+    # ------------------------------------------------------------------ concepts
+    def _labels(self) -> tuple[dict[str, set[str]], dict[str, Concept]]:
+        def build() -> tuple[dict[str, set[str]], dict[str, Concept]]:
+            index: dict[str, set[str]] = defaultdict(set)
+            pref: dict[str, dict[str, str]] = defaultdict(dict)
+            for row in self.select("concept_labels"):
+                iri, lit = _text(row["concept"]), row["label"]
+                index[fold(_text(lit))].add(iri)
+                if _text(row["kind"]) == "pref" and isinstance(lit, ox.Literal):
+                    pref[iri][(lit.language or "en").split("-")[0]] = lit.value
+            concepts = {
+                iri: Concept(iri, names.get("zh") or names.get("en", iri), names.get("en") or names.get("zh", iri))
+                for iri, names in pref.items()
+            }
+            return dict(index), concepts
+        return self._cached("labels", build)  # type: ignore[no-any-return]
+
+    def concept(self, iri: str) -> Concept:
+        """The concept with this IRI (labels from the store)."""
+        found = self._labels()[1].get(iri)
+        return found or Concept(iri, iri.rsplit("/", 1)[-1], iri.rsplit("/", 1)[-1])
+
+    def all_concepts(self) -> list[Concept]:
+        return sorted(self._labels()[1].values(), key=lambda c: c.label_en.casefold())
+
+    def search(self, text: str, limit: int = 10) -> list[Concept]:
+        """Concepts whose label or alias equals, starts with, or contains the text."""
+        key = fold(text)
+        if not key:
+            return []
+        index, concepts = self._labels()
+        scored: dict[str, int] = {}
+        for label, iris in index.items():
+            if label == key:
+                score = 0
+            elif label.startswith(key):
+                score = 1
+            elif key in label:
+                score = 2
+            else:
+                continue
+            for iri in iris:
+                scored[iri] = min(score, scored.get(iri, 9))
+        ranked = sorted(scored, key=lambda i: (scored[i], len(self.concept(i).label), i))
+        return [self.concept(i) for i in ranked[:limit] if i in concepts]
+
+    def resolve(self, text: str) -> Concept:
+        """The concept named by any label or alias (case-insensitive, 繁/简); else UnknownConcept."""
+        text = text.strip()
+        if text.startswith(ontology.CONCEPT_NS):
+            if text in self._labels()[1]:
+                return self.concept(text)
+            raise UnknownConcept(text)
+        iris = self._labels()[0].get(fold(text), set())
+        if len(iris) == 1:
+            return self.concept(next(iter(iris)))
+        if len(iris) > 1:
+            voc = ontology.vocabulary()
+            default = next((d for t, (d, _) in voc.ambiguous.items() if fold(t) == fold(text)), None)
+            if default in iris:
+                return self.concept(default)
+            return self.concept(sorted(iris)[0])
+        raise UnknownConcept(text, self.search(text, 5))
+
+    def card(self, concept: Concept) -> ConceptCard:
+        card = ConceptCard(concept)
+        for row in self.select("concept_card", concept=ox.NamedNode(concept.iri)):
+            p, v = _text(row["p"]), row["value"]
+            if p.endswith("altLabel"):
+                card.alt_labels.append(_text(v))
+            elif p.endswith("definition") and isinstance(v, ox.Literal):
+                card.definitions[(v.language or "en").split("-")[0]] = v.value
+            elif p.endswith("broader"):
+                card.categories.append(self.concept(_text(v)))
+        card.alt_labels.sort(key=str.casefold)
+        return card
+
+    # ------------------------------------------------------------------ relations
+    def related(self, concept: Concept, relation: str, direction: str = "out") -> list[Related]:
+        """Direct edges of one relation type; `out`: concept → other, `in`: other → concept."""
+        if relation not in RELATIONS:
+            raise ValueError(f"unknown relation '{relation}' (one of {', '.join(RELATIONS)})")
+        if direction not in ("in", "out"):
+            raise ValueError("direction must be 'in' or 'out'")
+        rows = self.select(f"related_{direction}", concept=ox.NamedNode(concept.iri),
+                           relation=ox.NamedNode(NS + relation))
+        out = [
+            Related(self.concept(_text(r["other"])), relation, direction, _int(r.get("sources")),
+                    _int(r.get("curated")) == 1, _text(r.get("quote")) or None)
+            for r in rows
+        ]
+        return sorted(out, key=lambda r: (not r.curated, -r.sources, r.concept.label_en.casefold()))
+
+    def edges(self) -> list[Edge]:
+        """Every relation edge between concepts (cached per store revision)."""
+        def build() -> list[Edge]:
+            return [
+                Edge(_text(r["s"]), _text(r["p"])[len(NS):], _text(r["o"]), _int(r.get("sources")),
+                     _int(r.get("curated")) == 1)
+                for r in self.select("relation_edges")
+            ]
+        return self._cached("edges", build)  # type: ignore[no-any-return]
+
+    def neighbourhood(self, concept: Concept, depth: int = 1, relations: Iterable[str] = RELATIONS,
+                      max_nodes: int = 80) -> tuple[list[Concept], list[Edge]]:
+        """Concepts within `depth` hops (either direction) and the edges among them, capped."""
+        wanted = set(relations)
+        adj: dict[str, list[Edge]] = defaultdict(list)
+        for e in self.edges():
+            if e.relation in wanted:
+                adj[e.source].append(e)
+                adj[e.target].append(e)
+        seen = {concept.iri: 0}
+        frontier = [concept.iri]
+        for d in range(1, depth + 1):
+            nxt = []
+            for iri in frontier:
+                for e in sorted(adj[iri], key=lambda e: (not e.curated, -e.sources)):
+                    other = e.target if e.source == iri else e.source
+                    if other not in seen and len(seen) < max_nodes:
+                        seen[other] = d
+                        nxt.append(other)
+            frontier = nxt
+        edges = [e for iri in seen for e in adj[iri] if e.source == iri and e.target in seen]
+        return [self.concept(i) for i in seen], edges
+
+    def evidence(self, subject: str, relation: str, obj: str) -> list[dict[str, str]]:
+        """Where one edge comes from: curated, or quote, question and file."""
+        rows = self.select("evidence", s=ox.NamedNode(subject), p=ox.NamedNode(NS + relation),
+                           o=ox.NamedNode(obj))
+        keys = ("method", "confidence", "quote", "questionText", "fileName")
+        return [{k: _text(r.get(k)) for k in keys} for r in rows]
+
+    # ------------------------------------------------------------------ questions and sources
+    def questions_about(self, concept: Concept) -> list[dict[str, str]]:
+        rows = self.select("questions_about", concept=ox.NamedNode(concept.iri))
+        return [{"iri": _text(r["question"]), "text": _text(r["text"]), "answer": _text(r.get("answer")),
+                 "file": _text(r.get("fileName"))} for r in rows]
+
+    def sources(self) -> list[dict[str, object]]:
+        return [{"iri": _text(r["source"]), "file": _text(r["fileName"]), "title": _text(r.get("title")),
+                 "sha256": _text(r.get("sha256")), "questions": _int(r.get("questions"))}
+                for r in self.select("sources")]

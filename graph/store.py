@@ -1,0 +1,244 @@
+"""Where the triples live: an embedded Oxigraph store (on disk or in memory) or a SPARQL endpoint.
+
+Both backends speak the same small interface, so everything above this module runs
+unchanged against either. Queries always see the union of all named graphs. Parameters
+are bound (pyoxigraph substitutions, or a VALUES block of serialised terms for HTTP),
+never formatted into query text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+
+PREFIXES = {
+    "dlkg": "https://w3id.org/dlkg/ns#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+META_GRAPH = ox.NamedNode("https://w3id.org/dlkg/graph/meta")
+STORE_NODE = ox.NamedNode("https://w3id.org/dlkg/store")
+REVISION = ox.NamedNode(PREFIXES["dlkg"] + "revision")
+
+
+class StoreError(Exception):
+    """The store cannot be opened or refused an operation."""
+
+
+class Backend(Protocol):
+    """The operations dlkg needs from a quad store."""
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]: ...
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool: ...
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
+    def update(self, update: str) -> None: ...
+    def dump(self, fmt: ox.RdfFormat) -> bytes: ...
+    def close(self) -> None: ...
+    @property
+    def location(self) -> str: ...
+
+
+def quads_to_insert_data(quads: Iterable[ox.Quad]) -> str:
+    """An INSERT DATA block for quads; terms are serialised (escaped) by pyoxigraph."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    parts = [f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()]
+    return "INSERT DATA {\n" + "\n".join(parts) + "\n}" if parts else ""
+
+
+def revision_update() -> str:
+    """An update that gives the store a new revision id (caches key on it)."""
+    new = ox.Literal(uuid.uuid4().hex)
+    return (
+        f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {REVISION} ?r }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {REVISION} {new} }} }}"
+    )
+
+
+def replace_graphs_update(graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> str:
+    """One update that drops the given graphs, inserts the quads and bumps the revision."""
+    drops = [f"DROP SILENT GRAPH {g}" for g in graphs]
+    insert = quads_to_insert_data(quads)
+    return " ;\n".join([*drops, *([insert] if insert else []), revision_update()])
+
+
+class OxigraphStore:
+    """Embedded Oxigraph: persistent in a directory, or in memory when `path` is None."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False):
+        self._path = str(path) if path is not None else None
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+
+    @property
+    def location(self) -> str:
+        return self._path or ":memory:"
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store underneath (for bulk loading and benchmarks)."""
+        return self._store
+
+    def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        return self._store.query(
+            query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
+        )
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        result = self._run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        return bool(self._run(query, bindings))
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        return list(self._run(query, bindings))  # type: ignore[call-overload]
+
+    def update(self, update: str) -> None:
+        self._store.update(update, prefixes=PREFIXES)
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        data = self._store.dump(format=fmt, from_graph=None) if fmt.supports_datasets else None
+        if data is None:  # triple formats: the union of every graph
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
+            data = ox.serialize(triples, format=fmt)
+        return data or b""
+
+    def close(self) -> None:
+        store = self.__dict__.pop("_store", None)
+        if store is not None and self._path is not None:
+            store.flush()
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def inline_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables for an HTTP endpoint: a VALUES block opens the WHERE group.
+
+    Only used for dlkg's own named queries (each has one top-level WHERE); the values are
+    pyoxigraph-serialised terms, so no user text can change the query's shape.
+    """
+    if not bindings:
+        return query
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    block = f"VALUES ({names}) {{ ({values}) }}\n"
+    m = _WHERE.search(query)
+    if not m:
+        raise StoreError("named query without WHERE cannot take bindings")
+    return query[: m.end()] + "\n" + block + query[m.end():]
+
+
+class EndpointStore:
+    """Any SPARQL 1.1 query+update endpoint over HTTP (e.g. `oxigraph serve --union-default-graph`)."""
+
+    def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
+        base = url.rstrip("/")
+        if urllib.parse.urlparse(base).path in ("", "/"):
+            self.query_url, self.update_url = base + "/query", base + "/update"
+        else:
+            self.query_url, self.update_url = base, update_url or base
+        self.timeout = timeout
+
+    @property
+    def location(self) -> str:
+        return self.query_url
+
+    def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
+        req = urllib.request.Request(
+            url, data=body.encode(), headers={"Content-Type": content_type, "Accept": accept}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"{url}: HTTP {exc.code} {detail[0] if detail else ''}".strip()) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"{url}: endpoint unreachable ({exc})") from exc
+
+    def _query(self, query: str, bindings: Mapping[str, Term] | None, accept: str) -> bytes:
+        text = PREFIX_HEADER + inline_bindings(query, bindings)
+        return self._post(self.query_url, text, "application/sparql-query", accept)
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        data = self._query(query, bindings, "application/sparql-results+json")
+        result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        data = self._query(query, bindings, "application/sparql-results+json")
+        return bool(json.loads(data).get("boolean"))
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        data = self._query(query, bindings, "application/n-triples")
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def update(self, update: str) -> None:
+        self._post(self.update_url, PREFIX_HEADER + update, "application/sparql-update", "*/*")
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
+        if fmt.supports_datasets:
+            return ox.serialize(quads, format=fmt) or b""
+        return ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format=fmt) or b""
+
+    def close(self) -> None:
+        pass
+
+
+def default_store_dir() -> Path:
+    """`DLKG_STORE`, else the per-user data directory."""
+    env = os.environ.get("DLKG_STORE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "dlkg" / "store"
+
+
+def open_backend(store: str | os.PathLike[str] | None = None, endpoint: str | None = None,
+                 memory: bool = False) -> Backend:
+    """Open the backend named by the arguments (in-memory, endpoint, directory, or default)."""
+    if memory:
+        return OxigraphStore(None)
+    if endpoint:
+        return EndpointStore(endpoint)
+    return OxigraphStore(store if store is not None else default_store_dir())

@@ -1,0 +1,88 @@
+"""Documents in, RDF out: read, segment, link mentions, extract relations.
+
+The ingest knows nothing of the store: `ingest_paths` hands each document's quads to a
+`write(graph, quads)` callable (the graph room's entry point, `KnowledgeGraph.replace_source`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import relations as rel
+from .mentions import Linker, default_linker
+from .model import Extracted, FoundRelation, Question
+from .rdf import source_iri, to_quads
+from .read import SUFFIXES, RefusedFile, decode
+from .segment import segment
+
+__all__ = ["Extracted", "FileReport", "RefusedFile", "extract", "files_under", "ingest_paths", "source_iri",
+           "to_quads"]
+
+
+def extract(file_name: str, data: bytes, linker: Linker | None = None) -> Extracted:
+    """Everything one document says: questions, mentions and evidenced relations."""
+    linker = linker or default_linker()
+    decoded = decode(data)
+    text = decoded.text
+    title = next((ln.strip(" #") for ln in text.splitlines() if ln.strip()), file_name)[:200]
+    doc = Extracted(os.path.basename(file_name), title, hashlib.sha256(data).hexdigest(), decoded.encoding)
+    for unit in segment(text):
+        q = Question(unit.position, unit.question, unit.answer,
+                     linker.concepts(unit.question), linker.concepts(unit.answer))
+        doc.questions.append(q)
+        for r in rel.extract(unit.question, unit.answer, linker):
+            doc.relations.append(FoundRelation(r.subject, r.predicate, r.object, r.quote[:1000], q.position,
+                                               r.confidence, r.method))
+    return doc
+
+
+def files_under(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """The files named, and the document files inside folders named, in a stable order."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            yield p
+
+
+@dataclass
+class FileReport:
+    path: str
+    questions: int = 0
+    mentions: int = 0
+    relations: int = 0
+    error: str | None = None
+
+
+def ingest_paths(paths: Iterable[str | os.PathLike[str]],
+                 write: Callable[[ox.NamedNode, list[ox.Quad]], None],
+                 progress: Callable[[int, int, FileReport], None] | None = None) -> list[FileReport]:
+    """Extract each file and hand its quads to `write`; a refused file does not stop the others."""
+    files = list(files_under(paths))
+    reports = []
+    for i, path in enumerate(files):
+        report = FileReport(str(path))
+        try:
+            if path.suffix.lower() not in SUFFIXES:
+                raise RefusedFile(f"unsupported file type '{path.suffix}' (use {', '.join(SUFFIXES)})")
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise RefusedFile(f"cannot read ({exc.strerror or exc})") from exc
+            doc = extract(path.name, data)
+            graph, quads = to_quads(doc)
+            write(graph, quads)
+            report.questions, report.mentions, report.relations = (
+                len(doc.questions), doc.mention_count, len(doc.relations))
+        except RefusedFile as exc:
+            report.error = str(exc)
+        reports.append(report)
+        if progress:
+            progress(i + 1, len(files), report)
+    return reports
