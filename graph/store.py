@@ -53,6 +53,7 @@ class Backend(Protocol):
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]: ...
     def update(self, update: str) -> None: ...
     def dump(self, fmt: ox.RdfFormat) -> bytes: ...
+    def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat | None = None) -> None: ...
     def close(self) -> None: ...
     @property
     def location(self) -> str: ...
@@ -98,6 +99,7 @@ class OxigraphStore:
                 self._store = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+        self.generation = 0  # bumped by every write through this object (cheap revision checks)
 
     @property
     def location(self) -> str:
@@ -109,7 +111,8 @@ class OxigraphStore:
         return self._store
 
     def _run(self, query: str, bindings: Mapping[str, Term] | None) -> object:
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()}
         return self._store.query(
             query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs or None
         )
@@ -128,7 +131,19 @@ class OxigraphStore:
         return list(self._run(query, bindings))  # type: ignore[call-overload]
 
     def update(self, update: str) -> None:
-        self._store.update(update, prefixes=PREFIXES)
+        self.generation += 1
+        try:
+            self._store.update(update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise StoreError(f"bad update: {exc}") from exc
+
+    def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat | None = None) -> None:
+        """Bulk-load an RDF file (not transactional: meant for large, fresh loads)."""
+        self.generation += 1
+        try:
+            self._store.bulk_load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{path}: {exc}") from exc
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         data = self._store.dump(format=fmt, from_graph=None) if fmt.supports_datasets else None
@@ -143,7 +158,7 @@ class OxigraphStore:
             store.flush()
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
 def inline_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
@@ -197,7 +212,10 @@ class EndpointStore:
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
         data = self._query(query, bindings, "application/sparql-results+json")
-        result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        try:
+            result = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:  # e.g. a body truncated by a server timeout
+            raise StoreError(f"{self.query_url}: unreadable results ({exc})") from exc
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("not a SELECT query")
         names = [v.value for v in result.variables]
@@ -205,18 +223,78 @@ class EndpointStore:
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         data = self._query(query, bindings, "application/sparql-results+json")
-        return bool(json.loads(data).get("boolean"))
+        try:
+            return bool(json.loads(data)["boolean"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.query_url}: not an ASK result") from exc
 
     def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
         data = self._query(query, bindings, "application/n-triples")
-        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        try:
+            return [ox.Triple(q.subject, q.predicate, q.object)
+                    for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as exc:
+            raise StoreError(f"{self.query_url}: unreadable graph ({exc})") from exc
 
     def update(self, update: str) -> None:
         self._post(self.update_url, PREFIX_HEADER + update, "application/sparql-update", "*/*")
 
+    def _graph_store_url(self) -> str | None:
+        """The Graph Store Protocol URL of an Oxigraph-style server (`/store` beside `/query`)."""
+        if self.query_url.endswith("/query"):
+            return self.query_url[: -len("/query")] + "/store"
+        return None
+
+    def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat | None = None) -> None:
+        """Load an RDF file: one POST to the Graph Store endpoint, else INSERT DATA in chunks."""
+        fmt = fmt or ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.N_QUADS
+        store_url = self._graph_store_url()
+        if store_url and fmt.supports_datasets:
+            req = urllib.request.Request(store_url, data=Path(path).read_bytes(), method="POST",
+                                         headers={"Content-Type": fmt.media_type})
+            try:
+                with urllib.request.urlopen(req, timeout=max(self.timeout, 600)) as resp:  # noqa: S310
+                    resp.read()
+                return
+            except urllib.error.HTTPError as exc:
+                if exc.code not in (404, 405, 415):
+                    raise StoreError(f"{store_url}: HTTP {exc.code}") from exc
+            except (urllib.error.URLError, OSError) as exc:
+                raise StoreError(f"{store_url}: endpoint unreachable ({exc})") from exc
+        chunk: list[ox.Quad] = []
+        try:
+            for q in ox.parse(path=str(path), format=fmt):
+                chunk.append(q)
+                if len(chunk) >= 20_000:
+                    self.update(quads_to_insert_data(chunk))
+                    chunk.clear()
+        except SyntaxError as exc:
+            raise StoreError(f"{path}: {exc}") from exc
+        if chunk:
+            self.update(quads_to_insert_data(chunk))
+
+    def _get(self, url: str, accept: str) -> bytes | None:
+        req = urllib.request.Request(url, headers={"Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=max(self.timeout, 600)) as resp:  # noqa: S310
+                return resp.read()
+        except urllib.error.HTTPError as exc:
+            if exc.code in (404, 405, 406):
+                return None
+            raise StoreError(f"{url}: HTTP {exc.code}") from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"{url}: endpoint unreachable ({exc})") from exc
+
     def dump(self, fmt: ox.RdfFormat) -> bytes:
-        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
+        """Every quad: the whole dataset from the Graph Store endpoint, else a SELECT over all graphs."""
+        store_url = self._graph_store_url()
+        data = self._get(store_url, "application/n-quads") if store_url else None
+        if data is not None:
+            quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            quads = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)] or quads
+        else:
+            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]  # type: ignore[arg-type]
         if fmt.supports_datasets:
             return ox.serialize(quads, format=fmt) or b""
         return ox.serialize({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, format=fmt) or b""

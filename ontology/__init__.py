@@ -38,6 +38,11 @@ _CONCEPT = ox.NamedNode(NS + "Concept")
 _CATEGORY = ox.NamedNode(NS + "Category")
 
 
+def _v(term: object) -> str:
+    """The lexical value of an RDF term (IRI, literal or blank node id)."""
+    return str(getattr(term, "value", term))
+
+
 def dlkg(local: str) -> ox.NamedNode:
     """The IRI `dlkg:<local>`."""
     return ox.NamedNode(NS + local)
@@ -68,7 +73,7 @@ def _parsed() -> tuple[ox.Triple, ...]:
 
 
 def _assertion_quads(t: ox.Triple) -> Iterator[ox.Quad]:
-    key = f"{t.subject.value} {t.predicate.value} {t.object.value}".encode()
+    key = f"{_v(t.subject)} {_v(t.predicate)} {_v(t.object)}".encode()
     node = ox.NamedNode("https://w3id.org/dlkg/assertion/curated/" + hashlib.sha1(key).hexdigest()[:20])
     g = ONTOLOGY_GRAPH
     yield ox.Quad(node, _TYPE, dlkg("Assertion"), g)
@@ -85,7 +90,7 @@ def ontology_quads() -> list[ox.Quad]:
     quads: list[ox.Quad] = []
     for t in _parsed():
         quads.append(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH))
-        if t.predicate.value in relation_iris and isinstance(t.object, ox.NamedNode):
+        if _v(t.predicate) in relation_iris and isinstance(t.object, ox.NamedNode):
             quads.extend(_assertion_quads(t))
     return quads
 
@@ -127,29 +132,29 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """Every prefLabel and altLabel of every concept, and the declared ambiguous labels."""
     voc = Vocabulary()
-    concepts = {t.subject.value for t in _parsed() if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
+    concepts = {_v(t.subject) for t in _parsed() if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
     senses: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
     for t in _parsed():
-        by_subject[t.subject.value].append(t)
+        by_subject[_v(t.subject)].append(t)
     for t in _parsed():
-        s = t.subject.value
+        s = _v(t.subject)
         if s in concepts and t.predicate in (_PREF, _ALT) and isinstance(t.object, ox.Literal):
-            voc.labels[t.object.value].add(s)
+            voc.labels[_v(t.object)].add(s)
             if t.predicate == _PREF:
-                voc.pref.setdefault(s, {})[(t.object.language or "en").split("-")[0]] = t.object.value
+                voc.pref.setdefault(s, {})[(t.object.language or "en").split("-")[0]] = _v(t.object)
     for t in _parsed():
         if t.predicate == _TYPE and t.object == dlkg("AmbiguousLabel"):
-            props = by_subject[t.subject.value]
-            text = next((p.object.value for p in props if p.predicate == dlkg("labelText")), None)
-            default = next((p.object.value for p in props if p.predicate == dlkg("defaultSense")), "")
+            props = by_subject[_v(t.subject)]
+            text = next((_v(p.object) for p in props if p.predicate == dlkg("labelText")), None)
+            default = next((_v(p.object) for p in props if p.predicate == dlkg("defaultSense")), "")
             if text is None:
                 continue
             for p in props:
                 if p.predicate == dlkg("sense"):
-                    sp = by_subject[p.object.value]
-                    concept = next((x.object.value for x in sp if x.predicate == dlkg("concept")), None)
-                    words = [x.object.value for x in sp if x.predicate == dlkg("contextWord")]
+                    sp = by_subject[_v(p.object)]
+                    concept = next((_v(x.object) for x in sp if x.predicate == dlkg("concept")), None)
+                    words = [_v(x.object) for x in sp if x.predicate == dlkg("contextWord")]
                     if concept:
                         senses[text].append((concept, words))
             voc.ambiguous[text] = (default, [Sense(c, w) for c, w in senses[text]])
@@ -160,15 +165,15 @@ def check() -> list[str]:
     """Authoring problems in the concept files, one line each (empty when all is well)."""
     triples = _parsed()
     problems: list[str] = []
-    concepts = {t.subject.value for t in triples if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
-    categories = {t.subject.value for t in triples if t.predicate == _TYPE and t.object == _CATEGORY}
-    props: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    concepts = {_v(t.subject) for t in triples if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
+    categories = {_v(t.subject) for t in triples if t.predicate == _TYPE and t.object == _CATEGORY}
+    props: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
     for t in triples:
-        props[t.subject.value][t.predicate.value].append(t.object)
+        props[_v(t.subject)][_v(t.predicate)].append(t.object)
     relation_iris = {NS + r for r in RELATIONS}
     for t in triples:
-        if t.predicate.value in relation_iris | {SKOS + "broader"} and t.object.value not in concepts:
-            problems.append(f"undefined concept {t.object.value} (object of {t.subject.value})")
+        if _v(t.predicate) in relation_iris | {SKOS + "broader"} and _v(t.object) not in concepts:
+            problems.append(f"undefined concept {_v(t.object)} (object of {_v(t.subject)})")
     for c in sorted(concepts):
         p = props[c]
         langs = [lit.language for lit in p[SKOS + "prefLabel"] if isinstance(lit, ox.Literal)]
@@ -188,7 +193,7 @@ def check() -> list[str]:
         if len(iris) > 1 and text not in declared:
             problems.append(f"label '{text}' names {len(iris)} concepts: {', '.join(sorted(iris))}")
     for rel in TRANSITIVE:
-        cycle = _find_cycle([(t.subject.value, t.object.value) for t in triples if t.predicate.value == NS + rel])
+        cycle = _find_cycle([(_v(t.subject), _v(t.object)) for t in triples if _v(t.predicate) == NS + rel])
         if cycle:
             problems.append(f"{rel} cycle: {' -> '.join(cycle)}")
     return problems
