@@ -1,0 +1,78 @@
+"""Review decisions: dlkg:Review nodes keyed by the triple, in their own graph, surviving re-ingest."""
+
+from __future__ import annotations
+
+import pytest
+
+import ingest
+from graph import KnowledgeGraph
+from graph.review import (
+    REVIEWS_GRAPH,
+    clear_review,
+    decisions,
+    record_review,
+    rejected,
+    review_node,
+    review_queue,
+)
+
+DOC = "## Dropout 有什么用？\n\nDropout 可以缓解过拟合。\n\n## 什么是 ReLU？\n\nReLU 可以缓解梯度消失。\n"
+
+
+def _ingest(kg: KnowledgeGraph, text: str = DOC) -> None:
+    graph, quads = ingest.to_quads(ingest.extract("notes.md", text.encode()))
+    kg.replace_source(graph, quads)
+
+
+@pytest.fixture
+def small_kg() -> KnowledgeGraph:
+    kg = KnowledgeGraph.open(memory=True)
+    _ingest(kg)
+    return kg
+
+
+def test_queue_lists_extracted_relations_lowest_confidence_first(small_kg: KnowledgeGraph) -> None:
+    queue = review_queue(small_kg)
+    assert queue, "the document states relations"
+    confidences = [i.confidence if i.confidence is not None else -1.0 for i in queue]
+    assert confidences == sorted(confidences)
+    assert all(i.evidence and all(e.method != "curated" for e in i.evidence) for i in queue)
+    assert any(e.quote and e.file == "notes.md" for i in queue for e in i.evidence)
+
+
+def test_decisions_are_keyed_by_triple_and_replace_each_other(small_kg: KnowledgeGraph) -> None:
+    item = review_queue(small_kg)[0]
+    before = small_kg.revision()
+    record_review(small_kg, *item.key, "reject")
+    assert small_kg.revision() != before
+    assert decisions(small_kg) == {item.key: ("reject", None)}
+    record_review(small_kg, *item.key, "retype", "causes")
+    assert decisions(small_kg) == {item.key: ("retype", "causes")}
+    assert item.key in rejected(small_kg)
+    assert review_queue(small_kg, undecided_only=True) == [
+        i for i in review_queue(small_kg) if i.key != item.key]
+    node = review_node(*item.key)
+    rows = small_kg.backend.select(
+        f"SELECT ?p WHERE {{ GRAPH {REVIEWS_GRAPH} {{ {node} ?p ?o }} }}")
+    assert len(rows) == 7  # type, subject, predicate, object, decision, modified, newPredicate
+
+
+def test_decisions_survive_reingest_and_can_be_cleared(small_kg: KnowledgeGraph) -> None:
+    item = review_queue(small_kg)[0]
+    record_review(small_kg, *item.key, "accept")
+    _ingest(small_kg)
+    assert decisions(small_kg) == {item.key: ("accept", None)}
+    assert next(i for i in review_queue(small_kg) if i.key == item.key).decision == "accept"
+    clear_review(small_kg, *item.key)
+    assert decisions(small_kg) == {}
+
+
+@pytest.mark.parametrize("args", [
+    ("maybe", None), ("retype", None), ("retype", "SAME"), ("reject", "causes"), ("retype", "likes"),
+])
+def test_bad_decisions_are_refused(small_kg: KnowledgeGraph, args: tuple[str, str | None]) -> None:
+    item = review_queue(small_kg)[0]
+    decision, new = args
+    with pytest.raises(ValueError):
+        record_review(small_kg, *item.key, decision, item.relation if new == "SAME" else new)
+    assert decisions(small_kg) == {}
