@@ -141,7 +141,7 @@ def record_review(kg: KnowledgeGraph, subject: str, relation: str, obj: str, dec
         raise ValueError("only a retype takes a new relation type")
     node = review_node(subject, relation, obj)
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (_TYPE, _REVIEW),
         (ox.NamedNode(_RDF + "subject"), ox.NamedNode(subject)),
         (ox.NamedNode(_RDF + "predicate"), ox.NamedNode(NS + relation)),
