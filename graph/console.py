@@ -1,37 +1,73 @@
-"""User-typed SPARQL, read-only: the CLI `sparql` command and the app's console both use this."""
+"""User-typed SPARQL, read-only: the CLI `sparql` command and the app's console both use this.
+
+    >>> from graph import KnowledgeGraph
+    >>> from graph.console import run_query
+    >>> kg = KnowledgeGraph.open(memory=True)
+    >>> run_query(kg.backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s a dlkg:Concept }").rows
+
+Refused before anything runs: updates (INSERT, DELETE, LOAD, CLEAR ...), `SERVICE` (an
+outbound call), `FROM` / `FROM NAMED` (a fetch, or a dataset other than the union of all
+graphs). Neither pyoxigraph nor rdflib can cancel a query, so the query runs in a forked
+worker process (it inherits the open store, in memory or on disk, and only reads it) that
+is killed at the time limit; rows past the row limit are never read. Where `fork` is not
+available the query runs in-process without a time limit.
+"""
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import re
+import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
-from .store import Backend
+from .store import PREFIXES, Backend, EndpointStore, OxigraphStore, StoreError
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_LIMIT = 1000
 
 _COMMENT = re.compile(r"#[^\n]*")
 _STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
 _IRI = re.compile(r"<[^<>\s]*>")
+_VARIABLE = re.compile(r"[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+")
+_PNAME = re.compile(r"[\w.-]*:[\w.:%\\-]*")
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
 _FETCH = re.compile(r"\b(SERVICE|FROM)\b", re.I)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class QueryRefused(ValueError):
-    """A query the read-only console will not run."""
+    """A query the read-only console will not run (update, fetch, or bad syntax)."""
+
+
+class QueryTimeout(QueryRefused):
+    """The query ran past its time limit and was stopped."""
 
 
 @dataclass
 class QueryResult:
     kind: str  # "select", "ask" or "graph"
     columns: list[str] = field(default_factory=list)
-    rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(default_factory=list)
+    rows: list[list[Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     truncated: bool = False
 
 
 def _skeleton(query: str) -> str:
-    """The query without strings, IRIs and comments (so keywords inside them do not count)."""
-    return _COMMENT.sub(" ", _IRI.sub("<>", _STRING.sub('""', query)))
+    """The query without strings, IRIs, comments, variables and prefixed names.
+
+    What is left are keywords and punctuation, so `?from`, `dlkg:delete` or a literal
+    "DROP" never look like a clause.
+    """
+    text = _STRING.sub('""', query)
+    text = _IRI.sub("<>", text)
+    text = _COMMENT.sub(" ", text)
+    text = _VARIABLE.sub("?v", text)
+    return _PNAME.sub("p:x", text)
 
 
 def check_read_only(query: str) -> str:
@@ -42,31 +78,126 @@ def check_read_only(query: str) -> str:
         raise QueryRefused(f"updates are not allowed here ({m.group(1).upper()}); this console is read-only")
     m = _FETCH.search(skel)
     if m:
-        raise QueryRefused(f"{m.group(1).upper()} is not allowed: queries run over the local store only")
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", skel, re.I)
+        word = m.group(1).upper()
+        raise QueryRefused(f"{word} is not allowed: queries run over the local store only "
+                           "(the default graph is already the union of all named graphs)")
+    form = _FORM.search(skel)
     if not form:
         raise QueryRefused("not a SPARQL query (expected SELECT, ASK, CONSTRUCT or DESCRIBE)")
     return form.group(1).upper()
 
 
-def run_query(backend: Backend, query: str, limit: int = 1000) -> QueryResult:
-    """Run a read-only user query over the union of all graphs; at most `limit` rows."""
-    form = check_read_only(query)
+def _syntax(exc: BaseException) -> QueryRefused:
+    return QueryRefused(f"bad query: {' '.join(str(exc).split())}")
+
+
+def _execute(backend: Backend, query: str, form: str, limit: int | None) -> QueryResult:
+    """Run the query here and now; at most `limit` rows are read (one more tells truncation)."""
+    cap = None if limit is None else limit + 1
+    if isinstance(backend, OxigraphStore):
+        try:
+            result = backend.raw.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise _syntax(exc) from exc
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            rows: list[list[Term | None]] = []
+            for solution in result:
+                if cap is not None and len(rows) >= cap:
+                    break
+                rows.append([solution[c] for c in columns])
+            return _finish(QueryResult("select", columns, rows), limit)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", ["result"], boolean=bool(result))
+        triples: list[list[Term | None]] = []
+        for t in result:
+            if cap is not None and len(triples) >= cap:
+                break
+            triples.append([t.subject, t.predicate, t.object])
+        return _finish(QueryResult("graph", ["subject", "predicate", "object"], triples), limit)
     try:
         if form == "SELECT":
-            rows = backend.select(query)
-            columns: list[str] = []
-            for r in rows:
+            found = backend.select(query)
+            columns = []
+            for r in found:
                 for k in r:
                     if k not in columns:
                         columns.append(k)
-            table = [[r.get(c) for c in columns] for r in rows[:limit]]
-            return QueryResult("select", columns, table, truncated=len(rows) > limit)
+            table: list[list[Term | None]] = [[r.get(c) for c in columns] for r in found[:cap]]
+            return _finish(QueryResult("select", columns, table), limit)
         if form == "ASK":
-            return QueryResult("ask", ["result"], [], boolean=backend.ask(query))
-        triples = backend.construct(query)
-        return QueryResult("graph", ["subject", "predicate", "object"],
-                           [[t.subject, t.predicate, t.object] for t in triples[:limit]],  # type: ignore[misc]
-                           truncated=len(triples) > limit)
+            return QueryResult("ask", ["result"], boolean=backend.ask(query))
+        graph: list[list[Term | None]] = [[t.subject, t.predicate, t.object]  # type: ignore[list-item]
+                                          for t in backend.construct(query)[:cap]]
+        return _finish(QueryResult("graph", ["subject", "predicate", "object"], graph), limit)
     except SyntaxError as exc:
-        raise QueryRefused(f"bad query: {' '.join(str(exc).split())}") from exc
+        raise _syntax(exc) from exc
+    except StoreError as exc:
+        if "HTTP 400" in str(exc):
+            raise QueryRefused(f"bad query: {exc}") from exc
+        raise
+
+
+def _finish(result: QueryResult, limit: int | None) -> QueryResult:
+    if limit is not None and len(result.rows) > limit:
+        result.rows = result.rows[:limit]
+        result.truncated = True
+    return result
+
+
+def _worker(conn: Any, backend: Backend, query: str, form: str, limit: int | None) -> None:
+    """In the forked child: run, send the result (or the error) back, exit."""
+    try:
+        conn.send(("ok", _execute(backend, query, form, limit)))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        kind = "refused" if isinstance(exc, QueryRefused) else "store" if isinstance(exc, StoreError) else "error"
+        conn.send((kind, " ".join(str(exc).split()) or type(exc).__name__))
+    finally:
+        conn.close()
+
+
+def _can_fork() -> bool:
+    return "fork" in mp.get_all_start_methods()
+
+
+def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run a read-only user query over the union of all graphs, within `timeout` seconds.
+
+    At most `limit` rows come back (`truncated` says there were more); `None` lifts either
+    limit. QueryRefused for updates, fetches and bad syntax; QueryTimeout past the limit.
+    """
+    form = check_read_only(query)
+    if limit is not None and limit < 0:
+        raise QueryRefused("the row limit cannot be negative")
+    if timeout is None or not _can_fork():
+        return _execute(backend, query, form, limit)
+    if timeout <= 0:
+        raise QueryRefused("the time limit must be positive")
+    if isinstance(backend, EndpointStore):  # the socket gives up too, and the child is killed anyway
+        backend = EndpointStore(backend.query_url, backend.update_url, timeout=timeout)
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process: the child only reads
+        proc = ctx.Process(target=_worker, args=(child, backend, query, form, limit), daemon=True)
+        proc.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped "
+                               "(raise the limit with --timeout, or narrow the query)")
+        try:
+            status, payload = parent.recv()
+        except EOFError as exc:
+            raise StoreError(f"the query worker died (exit code {proc.exitcode})") from exc
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+    if status == "ok":
+        return payload  # type: ignore[no-any-return]
+    if status == "refused":
+        raise QueryRefused(payload)
+    raise StoreError(payload)

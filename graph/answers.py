@@ -1,0 +1,192 @@
+"""Relation answers with their evidence: direct edges and what transitivity and inverses infer.
+
+    >>> from graph import KnowledgeGraph
+    >>> from graph.answers import related
+    >>> kg = KnowledgeGraph.open(memory=True)
+    >>> [(a.concept.label, a.inferred) for a in related(kg, kg.resolve("LSTM"), "requires")][:2]
+
+Direct answers carry their evidence (curated, or quote, question and file) and the number of
+sources that state them; inferred answers (through `partOf` / `requires` transitivity) carry
+the chain of direct edges that implies them. Rejected edges never appear: every edge comes
+from the `relation_edges` query, which honours review decisions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from ontology import RELATIONS, TRANSITIVE
+
+from .kg import Concept, Edge, KnowledgeGraph
+
+INVERSES = {"mitigatedBy": "mitigates", "causedBy": "causes", "hasPart": "partOf",
+            "hasVariant": "variantOf", "requiredBy": "requires"}
+DIRECTIONS = ("out", "in", "both")
+
+
+@dataclass
+class Evidence:
+    """One reason an edge is in the graph."""
+
+    method: str
+    confidence: float | None = None
+    quote: str = ""
+    question: str = ""
+    file: str = ""
+
+    @property
+    def curated(self) -> bool:
+        return self.method == "curated"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"method": self.method, "confidence": self.confidence, "quote": self.quote,
+                "question": self.question, "file": self.file}
+
+
+@dataclass
+class Hop:
+    """One direct edge of an inference chain, as asserted (source → target)."""
+
+    source: Concept
+    relation: str
+    target: Concept
+    curated: bool
+    sources: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source.as_dict(), "relation": self.relation, "target": self.target.as_dict(),
+                "curated": self.curated, "sources": self.sources}
+
+
+@dataclass
+class Answer:
+    """One related concept: the relation as asked, whether it is inferred, and why it holds."""
+
+    concept: Concept
+    relation: str
+    direction: str
+    inferred: bool = False
+    curated: bool = False
+    sources: int = 0
+    evidence: list[Evidence] = field(default_factory=list)
+    chain: list[Hop] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"concept": self.concept.as_dict(), "relation": self.relation, "direction": self.direction,
+                "inferred": self.inferred, "curated": self.curated, "sources": self.sources,
+                "evidence": [e.as_dict() for e in self.evidence], "chain": [h.as_dict() for h in self.chain]}
+
+    def chain_text(self) -> str:
+        """The chain as `A → B → C` (zh labels), empty for direct answers."""
+        if not self.chain:
+            return ""
+        return " → ".join([self.chain[0].source.label, *(h.target.label for h in self.chain)])
+
+
+def normalize_relation(relation: str, direction: str = "out") -> tuple[str, str]:
+    """(base relation, direction): an inverse name such as `hasPart` flips the direction."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}")
+    if relation in RELATIONS:
+        return relation, direction
+    if relation in INVERSES:
+        flipped = {"out": "in", "in": "out", "both": "both"}[direction]
+        return INVERSES[relation], flipped
+    names = ", ".join([*RELATIONS, *INVERSES])
+    raise ValueError(f"unknown relation '{relation}' (one of {names})")
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def evidence(kg: KnowledgeGraph, source: str, relation: str, target: str) -> list[Evidence]:
+    """Every assertion behind one edge, most confident first."""
+    out = []
+    for row in kg.evidence(source, relation, target):
+        out.append(Evidence(row["method"], _float(row["confidence"]), row["quote"], row["questionText"],
+                            row["fileName"]))
+    out.sort(key=lambda e: (not e.curated, -(e.confidence or 0.0), e.file, e.quote))
+    return out
+
+
+def _adjacency(edges: list[Edge], relation: str, direction: str) -> dict[str, list[Edge]]:
+    adj: dict[str, list[Edge]] = {}
+    for e in edges:
+        if e.relation == relation:
+            key = e.source if direction == "out" else e.target
+            adj.setdefault(key, []).append(e)
+    return adj
+
+
+def _one_way(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str, inferred: bool,
+             with_evidence: bool) -> list[Answer]:
+    adj = _adjacency(kg.edges(), relation, direction)
+    far = (lambda e: e.target) if direction == "out" else (lambda e: e.source)
+    answers: list[Answer] = []
+    for e in adj.get(concept.iri, []):
+        if far(e) == concept.iri:
+            continue
+        ev = evidence(kg, e.source, relation, e.target) if with_evidence else []
+        answers.append(Answer(kg.concept(far(e)), relation, direction, False, e.curated, e.sources, ev))
+    answers.sort(key=lambda a: (not a.curated, -a.sources, a.concept.label_en.casefold()))
+    if not inferred or relation not in TRANSITIVE:
+        return answers
+    # breadth-first over direct edges: the shortest chain to every concept reachable in 2+ hops
+    parent: dict[str, Edge | None] = {concept.iri: None}
+    queue = deque([concept.iri])
+    while queue:
+        node = queue.popleft()
+        for e in sorted(adj.get(node, []), key=lambda e: (not e.curated, -e.sources, far(e))):
+            nxt = far(e)
+            if nxt not in parent:
+                parent[nxt] = e
+                queue.append(nxt)
+    direct = {a.concept.iri for a in answers}
+    extra: list[Answer] = []
+    for iri, via in parent.items():
+        if via is None or iri in direct or iri == concept.iri:
+            continue
+        path: list[Edge] = []
+        node = iri
+        while (step := parent[node]) is not None:
+            path.append(step)
+            node = step.source if direction == "out" else step.target
+        if direction == "out":
+            path.reverse()  # concept → ... → iri, in asserted order
+        hops = [Hop(kg.concept(h.source), relation, kg.concept(h.target), h.curated, h.sources) for h in path]
+        extra.append(Answer(kg.concept(iri), relation, direction, True, all(h.curated for h in path),
+                            min(h.sources for h in path), [], hops))
+    extra.sort(key=lambda a: (len(a.chain), a.concept.label_en.casefold()))
+    return answers + extra
+
+
+def related(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str = "out",
+            inferred: bool = True, with_evidence: bool = True) -> list[Answer]:
+    """Concepts linked to `concept` by `relation` (or an inverse name such as `hasPart`).
+
+    `out`: concept → other (what X mitigates; what X requires); `in`: other → concept (what
+    mitigates X); `both`: out, then in. For `partOf` and `requires` the transitive closure
+    is added (`inferred=True`), each inferred answer with its chain of direct edges.
+    """
+    relation, direction = normalize_relation(relation, direction)
+    ways = ("out", "in") if direction == "both" else (direction,)
+    out: list[Answer] = []
+    for way in ways:
+        out.extend(_one_way(kg, concept, relation, way, inferred, with_evidence))
+    return out
+
+
+def neighbours(kg: KnowledgeGraph, concept: Concept) -> dict[tuple[str, str], set[str]]:
+    """(relation, direction) → IRIs of directly linked concepts (for comparisons)."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for e in kg.edges():
+        if e.source == concept.iri:
+            out.setdefault((e.relation, "out"), set()).add(e.target)
+        if e.target == concept.iri:
+            out.setdefault((e.relation, "in"), set()).add(e.source)
+    return out

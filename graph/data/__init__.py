@@ -1,0 +1,1 @@
+"""Data files for graph/: the question patterns of `ask`."""
