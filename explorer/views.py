@@ -269,3 +269,8 @@ def md(text: str) -> str:
 def code(text: str) -> str:
     """Text for an inline code span (no backticks can close it)."""
     return str(text).replace("`", "'").replace("\n", " ")
+
+
+def iri_of(name: str) -> str:
+    """A concept IRI from a URL slug or a full IRI."""
+    return name if "/" in name else ontology.CONCEPT_NS + name
