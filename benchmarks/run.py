@@ -1,0 +1,647 @@
+"""`dlkg bench`: one line of figures per measurement, each beside a baseline measured in the same run.
+
+Sections: load and memory (child processes), named queries and API answers (dlkg vs raw
+pyoxigraph on the same store vs rdflib's default in-memory store up to --rdflib-max triples),
+search, export, ingest stages on ../shared/corpora, app rerun and pyvis build, CLI cold start,
+and optionally the same queries over HTTP against `oxigraph serve`. Medians over --repeat runs.
+Targets are printed beside the figures (`ok` / `MISS`); nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from benchmarks.generate import _concept_names, parse_size, write
+from graph import KnowledgeGraph, queries
+from graph.store import PREFIXES, EndpointStore, OxigraphStore, inline_bindings
+from ontology import CONCEPT_NS, NS
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+RDFLIB_MAX = 100_000
+# Parameters of the named queries that take some (anything else runs unbound, over the whole graph).
+PARAMS: dict[str, tuple[str, ...]] = {
+    "concept_card": ("concept",), "concept_edges": ("concept",), "evidence": ("s", "p", "o"),
+    "meta": ("key",), "questions_about": ("concept",), "related_in": ("concept", "relation"),
+    "related_out": ("concept", "relation"),
+}
+
+
+# ---------------------------------------------------------------------------- figures
+@dataclass
+class Line:
+    """One measurement: dlkg's figure, its baseline, and the target it is held to."""
+
+    section: str
+    name: str
+    value: float
+    unit: str = "ms"
+    baseline: float | None = None
+    baseline_name: str = "raw"
+    extra: dict[str, float | None] = field(default_factory=dict)
+    target: str = ""
+    ok: bool | None = None
+    note: str = ""
+
+    def render(self) -> str:
+        def fmt(v: float | None) -> str:
+            if v is None:
+                return "-"
+            return f"{v:.3g}" if v < 100 else f"{v:.0f}"
+        parts = [f"{self.section:<7} {self.name:<34} dlkg {fmt(self.value):>7} {self.unit:<5}"]
+        if self.baseline is not None:
+            ratio = f"x{self.value / self.baseline:.2f}" if self.baseline else "x-"
+            parts.append(f"{self.baseline_name} {fmt(self.baseline):>7} {ratio:>6}")
+        for k, v in self.extra.items():
+            parts.append(f"{k} {fmt(v):>7}")
+        if self.target:
+            parts.append(f"target {self.target} {'ok' if self.ok else 'MISS' if self.ok is False else ''}".rstrip())
+        if self.note:
+            parts.append(f"({self.note})")
+        return "  ".join(parts)
+
+
+def median_ms(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
+    """Median wall time of `fn` in milliseconds, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def rss_kb() -> int:
+    """Resident set size of this process in KB (Linux /proc)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+# ---------------------------------------------------------------------------- inputs
+def graph_file(size: int, seed: int, workdir: Path) -> Path:
+    """The generated graph of `size` triples (made once, kept in `workdir`)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"dlkg-{size}-seed{seed}.nq"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        write(tmp, size, seed)
+        tmp.replace(path)
+    return path
+
+
+def concepts_in(size: int) -> int:
+    from benchmarks.generate import Shape
+
+    return Shape(size).concepts
+
+
+def typical_concept(size: int) -> tuple[str, str, str]:
+    """IRI, zh label and first alias of a concept of ordinary popularity (not the hub)."""
+    i = concepts_in(size) // 3
+    slug, zh, _en, aliases = _concept_names(i)
+    return CONCEPT_NS + slug, zh, aliases[0]
+
+
+def raw_select(store: ox.Store, text: str, bindings: dict[str, Any]) -> list[list[Any]]:
+    """The same SPARQL straight on pyoxigraph, terms read out of every solution."""
+    subs = {ox.Variable(k): v for k, v in bindings.items()} or None
+    result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+    names = [v for v in result.variables]  # type: ignore[union-attr]
+    return [[s[v] for v in names] for s in result]  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------------- load (child process)
+def _child_load(kind: str, path: str, where: str | None) -> dict[str, float]:
+    """Load `path` the dlkg way or the raw way; time, triples and resident KB added."""
+    before = rss_kb()
+    if kind == "dlkg":
+        kg = KnowledgeGraph(OxigraphStore(where))
+        kg.ensure_ontology()  # opening a store: counted in memory, not in load time
+    t = time.perf_counter()
+    if kind == "dlkg":
+        kg.load_file(path)
+        store = kg.backend.raw  # type: ignore[attr-defined]
+    else:
+        store = ox.Store(where) if where else ox.Store()
+        store.bulk_load(path=path)
+    seconds = time.perf_counter() - t
+    after = rss_kb()
+    n = len(store)
+    return {"seconds": seconds, "triples": n, "kb": after - before}
+
+
+def load_in_child(kind: str, path: Path, disk: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="dlkg-bench-") as tmp:
+        where = str(Path(tmp) / "store") if disk else ""
+        code = ("import json,sys; from benchmarks.run import _child_load; "
+                "print(json.dumps(_child_load(sys.argv[1], sys.argv[2], sys.argv[3] or None)))")
+        out = subprocess.run([sys.executable, "-c", code, kind, str(path), where], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def bench_load(path: Path, size: int, repeat: int) -> Iterator[Line]:
+    runs = max(1, repeat if size < 5_000_000 else 1)
+    for disk in (False, True):
+        got: dict[str, list[dict[str, float]]] = {"dlkg": [], "raw": []}
+        for _ in range(runs):
+            for kind in ("dlkg", "raw"):
+                got[kind].append(load_in_child(kind, path, disk))
+        d = statistics.median(r["seconds"] for r in got["dlkg"])
+        r = statistics.median(r["seconds"] for r in got["raw"])
+        triples = got["dlkg"][0]["triples"]
+        where = "disk" if disk else "memory"
+        yield Line("load", f"bulk load N-Quads ({where})", d, "s", r, "raw", target="<=1.3x" if not disk else "",
+                   ok=(d <= 1.3 * r) if not disk else None,
+                   note=f"{triples / d / 1e6:.2f} M triples/s, median of {runs}")
+        if not disk:
+            kb_d = statistics.median(x["kb"] / x["triples"] for x in got["dlkg"]) * 1024
+            kb_r = statistics.median(x["kb"] / x["triples"] for x in got["raw"]) * 1024
+            yield Line("memory", "resident bytes per triple", kb_d, "B", kb_r, "raw", target="<=512 B",
+                       ok=kb_d <= 512, note="RSS after load minus before, in a child process")
+
+
+# ---------------------------------------------------------------------------- rdflib baseline
+class RdflibBaseline:
+    """rdflib's default in-memory store (a Dataset with a union default graph)."""
+
+    def __init__(self, path: Path):
+        import rdflib
+        from rdflib.plugins.sparql import prepareQuery
+
+        self.rdflib, self.prepare = rdflib, prepareQuery
+        t = time.perf_counter()
+        self.ds = rdflib.Dataset(default_union=True)
+        self.ds.parse(str(path), format="nquads")
+        self.load_seconds = time.perf_counter() - t
+
+    def term(self, t: Any) -> Any:
+        if isinstance(t, ox.NamedNode):
+            return self.rdflib.URIRef(t.value)
+        if isinstance(t, ox.Literal):
+            return self.rdflib.Literal(t.value, lang=t.language)
+        raise TypeError(t)
+
+    def query(self, text: str, bindings: dict[str, Any]) -> list[Any]:
+        init = {k: self.term(v) for k, v in bindings.items()}
+        return list(self.ds.query(text, initNs=PREFIXES, initBindings=init))
+
+
+# ---------------------------------------------------------------------------- queries and answers
+def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None) -> Iterator[Line]:
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    iri, _zh, _alias = typical_concept(size)
+    concept = ox.NamedNode(iri)
+    mit = ox.NamedNode(NS + "mitigates")
+    edge = raw_select(raw, "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { dlkg:mitigates dlkg:causes "
+                      "dlkg:partOf dlkg:variantOf dlkg:requires } } LIMIT 1", {"s": concept})
+    p, o = (edge[0][1:] if edge else (mit, concept))
+    values: dict[str, Any] = {"concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
+                              "key": ox.NamedNode(NS + "revision")}
+    for name in queries.names():
+        text = queries.load(name)
+        b = {k: values[k] for k in PARAMS.get(name, ())}
+        rows = len(kg.select(name, **b))
+        d = median_ms(lambda: kg.select(name, **b), repeat)  # noqa: B023
+        r = median_ms(lambda: raw_select(raw, text, b), repeat)  # noqa: B023
+        extra: dict[str, float | None] = {}
+        if rdf is not None:
+            try:
+                extra["rdflib"] = median_ms(lambda: rdf.query(text, b), max(1, repeat // 5))  # noqa: B023
+            except Exception:  # noqa: BLE001 - an engine that cannot run the query is a figure too
+                extra["rdflib"] = None
+        scope = "bound" if b else "whole graph"
+        yield Line("query", name, d, "ms", r, "raw", extra, target="<=2x & <5ms",
+                   ok=d <= 2 * r and d < 5, note=f"{scope}, {rows} rows")
+    yield from api_lines(kg, size, repeat, rdf)
+
+
+TWO_HOP = """SELECT DISTINCT ?c ?n WHERE {
+  VALUES ?p1 { dlkg:mitigates dlkg:causes dlkg:partOf dlkg:variantOf dlkg:requires }
+  VALUES ?p2 { dlkg:mitigates dlkg:causes dlkg:partOf dlkg:variantOf dlkg:requires }
+  { ?c ?p1 ?x } UNION { ?x ?p1 ?c }
+  { ?x ?p2 ?n } UNION { ?n ?p2 ?x }
+}"""
+
+
+def _fresh_cache(kg: KnowledgeGraph) -> None:
+    kg._cache.clear()  # noqa: SLF001 - the benchmark measures first calls after a revision change
+    kg._cache_rev = None  # noqa: SLF001
+
+
+def api_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None) -> Iterator[Line]:
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    iri, zh, _alias = typical_concept(size)
+    c = kg.concept(iri)
+    concept = ox.NamedNode(iri)
+    b = {"concept": concept, "relation": ox.NamedNode(NS + "mitigates")}
+    rel_in = queries.load("related_in")
+    base = median_ms(lambda: raw_select(raw, rel_in, b), repeat)
+    rd = {"rdflib": median_ms(lambda: rdf.query(rel_in, b), max(1, repeat // 5))} if rdf else {}
+    d = median_ms(lambda: kg.related(c, "mitigates", "in"), repeat)
+    yield Line("api", "related(X, mitigates, in)", d, "ms", base, "raw", dict(rd), target="<=2x & <5ms",
+               ok=d <= 2 * base and d < 5)
+    try:
+        from graph.ask import ask
+    except ImportError:
+        ask = None  # type: ignore[assignment]
+    if ask is not None:
+        sentence = f"什么可以缓解{zh}？"
+        _fresh_cache(kg)
+        t = time.perf_counter()
+        ask(kg, sentence)
+        first = (time.perf_counter() - t) * 1000
+        d = median_ms(lambda: ask(kg, sentence), repeat)
+        yield Line("api", f"ask('{sentence[:14]}…')", d, "ms", base, "raw related_in", dict(rd),
+                   target="<=2x & <5ms", ok=d <= 2 * base and d < 5,
+                   note=f"first call after a revision change {first:.0f} ms (builds the label index)")
+    yield from path_lines(kg, size, repeat)
+    two = median_ms(lambda: raw_select(raw, TWO_HOP, {"c": concept}), repeat)
+    rd2 = {"rdflib": median_ms(lambda: rdf.query(TWO_HOP, {"c": concept}), max(1, repeat // 5))} if rdf else {}
+    _fresh_cache(kg)
+    kg.concept(iri)  # the label index is built once per revision; not part of a click
+    t = time.perf_counter()
+    kg.neighbourhood(c, depth=2)
+    cold = (time.perf_counter() - t) * 1000
+    d = median_ms(lambda: kg.neighbourhood(c, depth=2), repeat)
+    yield Line("api", "neighbourhood(X, depth 2, <=80)", d, "ms", two, "raw 2-hop SELECT", dict(rd2),
+               note=f"first call {cold:.1f} ms (bound per-concept queries, cached per revision)")
+
+
+def path_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
+    """The study-path check through graph/paths.py, when that module exists."""
+    try:
+        from graph import paths
+    except ImportError:
+        return
+    fn = getattr(paths, "check_path", None) or getattr(paths, "analyse", None) or getattr(paths, "path", None)
+    if fn is None:
+        return
+    n = concepts_in(size)
+    picks = [kg.concept(CONCEPT_NS + _concept_names(i)[0]) for i in (n // 2, n // 3, n // 5)]
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    q = "SELECT ?a ?b WHERE { ?a dlkg:requires+ ?b }"
+    base = median_ms(lambda: [raw_select(raw, q, {"a": ox.NamedNode(c.iri)}) for c in picks], repeat)
+    _fresh_cache(kg)
+    t = time.perf_counter()
+    fn(kg, picks)
+    first = (time.perf_counter() - t) * 1000
+    d = median_ms(lambda: fn(kg, picks), repeat)
+    yield Line("api", "path(3 concepts)", d, "ms", base, "raw requires+ x3", target="<=2x & <5ms",
+               ok=d <= 2 * base and d < 5, note=f"first call after a revision change {first:.0f} ms")
+
+
+# ---------------------------------------------------------------------------- search
+def search_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    iri, zh, alias = typical_concept(size)
+    _fresh_cache(kg)
+    t = time.perf_counter()
+    kg.search("x")
+    build = (time.perf_counter() - t) * 1000
+    scan = ("SELECT ?q ?c WHERE { ?c skos:prefLabel|skos:altLabel ?l "
+            "FILTER(CONTAINS(LCASE(STR(?l)), LCASE(STR(?q)))) }")
+    en = kg.concept(iri).label_en
+    probes = [("exact zh label", zh), ("exact alias", alias), ("prefix (3 chars)", zh[:3]),
+              ("substring", zh[2:]), ("english prefix", en[:10].lower()),
+              ("typo (fuzzy)", en.replace("a", "", 1)), ("pinyin near miss", "xishu")]
+    for what, text in probes:
+        hits = kg.search(text)
+        d = median_ms(lambda: kg.search(text), repeat)  # noqa: B023
+        r = median_ms(lambda: raw_select(raw, scan, {"q": ox.Literal(text)}), max(1, repeat // 3))  # noqa: B023
+        yield Line("search", f"{what} '{text[:12]}'", d, "ms", r, "raw CONTAINS scan", target="<20ms",
+                   ok=d < 20, note=f"{len(hits)} hits")
+    yield Line("search", "label index build (once per revision)", build, "ms",
+               note=f"{len(kg._labels()[0])} folded labels")  # noqa: SLF001
+
+
+# ---------------------------------------------------------------------------- export
+def export_lines(kg: KnowledgeGraph, repeat: int) -> Iterator[Line]:
+    from graph.export import export
+
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    runs = max(1, repeat // 3)
+    d = median_ms(lambda: export(kg, "nquads"), runs, warmup=0)
+    r = median_ms(lambda: raw.dump(format=ox.RdfFormat.N_QUADS), runs, warmup=0)
+    yield Line("export", "export nquads", d, "ms", r, "raw dump", target="", note=f"median of {runs}")
+
+
+# ---------------------------------------------------------------------------- ingest stages
+class StageClock:
+    """Exclusive time per stage, nested calls subtracted from the caller."""
+
+    def __init__(self) -> None:
+        self.total: dict[str, float] = {}
+        self._stack: list[list[float]] = []
+
+    def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self._stack.append([time.perf_counter(), 0.0])
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                start, inner = self._stack.pop()
+                spent = time.perf_counter() - start
+                self.total[stage] = self.total.get(stage, 0.0) + spent - inner
+                if self._stack:
+                    self._stack[-1][1] += spent
+        return timed
+
+
+@contextmanager
+def _patched(obj: Any, name: str, value: Any) -> Iterator[None]:
+    old = getattr(obj, name)
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        setattr(obj, name, old)
+
+
+def ingest_lines(corpora: Path, repeat: int) -> Iterator[Line]:
+    import ingest
+    from ingest.mentions import default_linker
+
+    files = [p for p in ingest.files_under([corpora]) if p.suffix.lower() in (".md", ".markdown", ".txt")]
+    if not files:
+        return
+    data = [(p.name, p.read_bytes()) for p in files]
+    mb = sum(len(b) for _, b in data) / 1e6
+    linker = default_linker()
+    best: dict[str, float] | None = None
+    questions = 0
+    for _ in range(max(1, repeat // 5)):
+        clock = StageClock()
+        kg = KnowledgeGraph.open(memory=True)
+        link = clock.wrap("link", linker.concepts)
+        questions = 0
+        t0 = time.perf_counter()
+        with _patched(ingest, "decode", clock.wrap("read", ingest.decode)), \
+                _patched(ingest, "segment", clock.wrap("segment", ingest.segment)), \
+                _patched(ingest.rel, "extract", clock.wrap("relations", ingest.rel.extract)), \
+                _patched(linker, "concepts", link):
+            for name, b in data:
+                doc = ingest.extract(name, b, linker)
+                graph, quads = clock.wrap("rdf", ingest.to_quads)(doc)
+                clock.wrap("store", kg.replace_source)(graph, quads)
+                questions += len(doc.questions)
+        clock.total["total"] = time.perf_counter() - t0
+        kg.close()
+        if best is None or clock.total["total"] < best["total"]:
+            best = dict(clock.total)
+    assert best is not None
+    for stage in ("read", "segment", "link", "relations", "rdf", "store", "total"):
+        s = best.get(stage, 0.0)
+        mbps = mb / s if s else float("inf")
+        yield Line("ingest", f"{stage}", mbps, "MB/s", None, target=">=2 MB/s" if stage == "total" else "",
+                   ok=(mbps >= 2) if stage == "total" else None,
+                   note=f"{s:.2f} s, {questions / s if s else 0:.0f} questions/s, {mb:.2f} MB markdown, "
+                        f"{questions} questions")
+
+
+# ---------------------------------------------------------------------------- CLI cold start
+def _run_ms(cmd: Sequence[str], repeat: int, env: dict[str, str] | None = None) -> float:
+    def once() -> None:
+        subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=False)
+    return median_ms(once, repeat)
+
+
+def cli_lines(repeat: int, workdir: Path) -> Iterator[Line]:
+    py = sys.executable
+    store = workdir / "cli-store"
+    env = {**os.environ, "DLKG_STORE": str(store)}
+    dlkg = [py, "-c", "import sys; from explorer.cli import main; sys.exit(main())"]
+    subprocess.run([*dlkg, "sparql", "ASK {}"], cwd=ROOT, env=env, capture_output=True, check=False)
+    n = max(5, repeat)
+    base = _run_ms([py, "-c", "import rdflib"], n)
+    question = ["ask", "什么可以缓解梯度消失？"]
+    for what, args in (("dlkg --help", ["--help"]), ("dlkg ask '什么可以缓解梯度消失？'", question)):
+        d = _run_ms([*dlkg, *args], n, env)
+        yield Line("cli", what, d, "ms", base, "import rdflib", target="<=2x", ok=d <= 2 * base,
+                   note="cold process start, median")
+    out = subprocess.run([py, "-X", "importtime", *dlkg[1:], *question], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=False)
+    heavy = sorted({m for m in ("streamlit", "pandas", "pyvis", "rdflib")
+                    if re.search(rf"\|\s+{m}$", out.stderr, re.M)})
+    yield Line("cli", "heavy imports on `dlkg ask`", float(len(heavy)), "mods", target="0", ok=not heavy,
+               note=", ".join(heavy) or "no streamlit, pandas, pyvis or rdflib (python -X importtime)")
+
+
+# ---------------------------------------------------------------------------- app and pyvis (child process)
+APP_SCRIPT = r"""
+import json, os, statistics, sys, time
+from streamlit.testing.v1 import AppTest
+concept = sys.argv[1]
+at = AppTest.from_file("explorer/app.py", default_timeout=120)
+at.run()
+first = None
+times = []
+for i in range(int(sys.argv[2]) + 1):
+    at.query_params["concept"] = concept
+    at.session_state["concept"] = concept
+    t = time.perf_counter()
+    at.run()
+    (times.append if i else (lambda x: None))(time.perf_counter() - t)
+print(json.dumps({"ms": statistics.median(times) * 1000, "exceptions": [str(e.value)[:200] for e in at.exception]}))
+"""
+
+PYVIS_SCRIPT = r"""
+import inspect, json, statistics, sys, time
+from explorer import graphview
+n = int(sys.argv[1])
+spec_cls = graphview.GraphSpec
+nodes = [graphview.Node(**{k: v for k, v in dict(id=f"c{i}", label=f"概念{i}", title=f"concept {i}",
+         category=None, colour="#888888", size=10, x=float(i), y=float(i % 17)).items()
+         if k in inspect.signature(graphview.Node).parameters}) for i in range(n)]
+links = [graphview.Link(**{k: v for k, v in dict(source=f"c{i}", target=f"c{(i * 7 + 1) % n}", relation="mitigates",
+         label="mitigates", colour="#009E73", title="", dashes=False).items()
+         if k in inspect.signature(graphview.Link).parameters}) for i in range(n * 2)]
+spec = spec_cls(**{k: v for k, v in dict(nodes=nodes, links=links, edges=links, title="bench").items()
+               if k in inspect.signature(spec_cls).parameters})
+def once():
+    return graphview.safe_html(graphview.build_network(spec))
+once()
+times = []
+for _ in range(int(sys.argv[2])):
+    t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+print(json.dumps({"ms": statistics.median(times) * 1000}))
+"""
+
+
+def _child_json(script: str, args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=False, timeout=900)
+    lines = out.stdout.strip().splitlines()
+    if out.returncode or not lines:
+        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": tail[:160]}
+    return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+def max_view_nodes() -> int | None:
+    """The largest view the app allows (explorer.views' cap), read without importing streamlit."""
+    text = (ROOT / "explorer" / "views.py").read_text(encoding="utf-8") if (ROOT / "explorer" / "views.py").exists() else ""
+    m = re.search(r"^(?:MAX_NODES|MAX_VIEW_NODES|NODE_CAP)\s*(?::\s*int)?\s*=\s*([\d_]+)", text, re.M)
+    return int(m.group(1).replace("_", "")) if m else None
+
+
+def app_lines(path: Path, size: int, repeat: int, workdir: Path) -> Iterator[Line]:
+    if not (ROOT / "explorer" / "app.py").exists():
+        return
+    store = workdir / f"app-store-{path.stem}"
+    if not store.exists():
+        kg = KnowledgeGraph.open(store=store)
+        kg.load_file(path)
+        kg.close()
+    iri, _zh, _alias = typical_concept(size)
+    env = {**os.environ, "DLKG_STORE": str(store)}
+    got = _child_json(APP_SCRIPT, [iri, str(max(3, repeat // 3))], env)
+    if "error" in got:
+        yield Line("app", "concept click rerun (AppTest)", float("nan"), "ms", note=f"could not run: {got['error']}")
+    else:
+        note = "server side, AppTest" + (f"; app exceptions: {got['exceptions']}" if got["exceptions"] else "")
+        yield Line("app", f"concept click rerun ({size // 1000}k)", got["ms"], "ms", target="<200ms",
+                   ok=got["ms"] < 200 and not got["exceptions"], note=note)
+    cap = max_view_nodes() or 80
+    got = _child_json(PYVIS_SCRIPT, [str(cap), str(max(3, repeat // 3))], dict(os.environ))
+    if "error" in got:
+        yield Line("app", f"pyvis build + HTML ({cap} nodes)", float("nan"), "ms", note=f"could not run: {got['error']}")
+    else:
+        yield Line("app", f"pyvis build + HTML ({cap} nodes, {2 * cap} edges)", got["ms"], "ms", target="<100ms",
+                   ok=got["ms"] < 100, note="largest view the app allows")
+
+
+# ---------------------------------------------------------------------------- HTTP (oxigraph serve)
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise RuntimeError("the oxigraph server binary is not installed (pip install oxigraph)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def http_lines(path: Path, size: int, repeat: int, workdir: Path) -> Iterator[Line]:
+    with tempfile.TemporaryDirectory(prefix="dlkg-served-", dir=workdir) as tmp, oxigraph_server(Path(tmp)) as url:
+        kg = KnowledgeGraph.open(endpoint=url)
+        t = time.perf_counter()
+        kg.load_file(path)
+        yield Line("http", "load (POST /store)", time.perf_counter() - t, "s", note="oxigraph serve, one request")
+        endpoint: EndpointStore = kg.backend  # type: ignore[assignment]
+        iri, _zh, _alias = typical_concept(size)
+        values: dict[str, Any] = {"concept": ox.NamedNode(iri), "relation": ox.NamedNode(NS + "mitigates"),
+                                  "s": ox.NamedNode(iri), "p": ox.NamedNode(NS + "mitigates"),
+                                  "o": ox.NamedNode(iri), "key": ox.NamedNode(NS + "revision")}
+
+        def raw_http(text: str) -> Any:
+            req = urllib.request.Request(endpoint.query_url, data=text.encode(), headers={
+                "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(req) as resp:  # noqa: S310
+                return json.loads(resp.read())
+
+        from graph.store import PREFIX_HEADER
+
+        for name in queries.names():
+            b = {k: values[k] for k in PARAMS.get(name, ())}
+            text = PREFIX_HEADER + inline_bindings(queries.load(name), b)
+            d = median_ms(lambda: kg.select(name, **b), repeat)  # noqa: B023
+            r = median_ms(lambda: raw_http(text), repeat)  # noqa: B023
+            yield Line("http", name, d, "ms", r, "raw HTTP+json", note="bound" if b else "whole graph")
+        c = kg.concept(iri)
+        d = median_ms(lambda: kg.related(c, "mitigates", "in"), repeat)
+        yield Line("http", "related(X, mitigates, in)", d, "ms")
+        d = median_ms(lambda: kg.search(c.label[:3]), repeat)
+        yield Line("http", "search prefix", d, "ms", note="index in the client process")
+        kg.close()
+
+
+# ---------------------------------------------------------------------------- the runner
+SECTIONS = ("load", "query", "search", "export", "ingest", "app", "cli", "http")
+
+
+def run(size_text: str = "10k", repeat: int = 20, seed: int = 7, sections: Sequence[str] = SECTIONS,
+        workdir: Path | None = None, rdflib_max: int = RDFLIB_MAX,
+        out: Callable[[str], None] = print) -> list[Line]:
+    """Generate (or reuse) the graph, run the sections, print and return every line."""
+    size = parse_size(size_text)
+    work = workdir or Path(tempfile.gettempdir()) / "dlkg-bench"
+    lines: list[Line] = []
+
+    def emit(items: Iterator[Line]) -> None:
+        for line in items:
+            lines.append(line)
+            out(line.render())
+
+    t = time.perf_counter()
+    path = graph_file(size, seed, work)
+    out(f"# dlkg bench: {size_text} ({size} triples requested, seed {seed}), {path.stat().st_size / 1e6:.0f} MB "
+        f"N-Quads ready in {time.perf_counter() - t:.1f} s; {os.cpu_count()} cores; median of {repeat}")
+    if "load" in sections:
+        emit(bench_load(path, size, repeat))
+    needs_kg = {"query", "search", "export"} & set(sections)
+    if needs_kg:
+        kg = KnowledgeGraph(OxigraphStore(None))
+        kg.ensure_ontology()
+        kg.load_file(path)
+        rdf = None
+        if "query" in sections and size <= rdflib_max:
+            rdf = RdflibBaseline(path)
+            out(f"# rdflib Dataset (default in-memory store) loaded in {rdf.load_seconds:.1f} s")
+        elif "query" in sections:
+            out(f"# rdflib skipped above {rdflib_max} triples (its default store takes too long)")
+        if "query" in sections:
+            emit(query_lines(kg, size, repeat, rdf))
+        if "search" in sections:
+            emit(search_lines(kg, size, repeat))
+        if "export" in sections:
+            emit(export_lines(kg, repeat))
+        kg.close()
+    if "ingest" in sections and CORPORA.is_dir():
+        emit(ingest_lines(CORPORA, repeat))
+    if "app" in sections:
+        emit(app_lines(path, size, repeat, work))
+    if "cli" in sections:
+        emit(cli_lines(repeat, work))
+    if "http" in sections:
+        emit(http_lines(path, size, repeat, work))
+    misses = [ln for ln in lines if ln.ok is False]
+    out(f"# targets: {sum(1 for ln in lines if ln.ok)} met, {len(misses)} missed"
+        + (": " + "; ".join(f"{ln.section} {ln.name}" for ln in misses) if misses else ""))
+    return lines

@@ -1,0 +1,144 @@
+"""An in-process label index for the search box and concept resolution.
+
+Built once per store revision from the `concept_labels` rows: an exact dict of folded
+labels, a sorted key list for prefixes (bisect), character bigram postings for substrings,
+and a fuzzy fallback (pinyin of Chinese labels, then close spellings) for near misses.
+Scores: 0 exact, 1 prefix, 2 substring, 3 pinyin, 4 fuzzy; ties go to the shorter label.
+"""
+
+from __future__ import annotations
+
+import difflib
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from ontology.text import fold
+
+_SCRIPT_CJK = ("\u3400", "\u9fff")
+
+
+def _grams(text: str) -> set[str]:
+    """Character bigrams (single characters for one-character text)."""
+    if len(text) < 2:
+        return {text} if text else set()
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _has_cjk(text: str) -> bool:
+    return any(_SCRIPT_CJK[0] <= ch <= _SCRIPT_CJK[1] for ch in text)
+
+
+def _pinyin(text: str) -> str:
+    """Toneless pinyin of the Chinese characters in `text`, other characters kept (folded)."""
+    from pypinyin import Style, lazy_pinyin  # only needed for Chinese labels and near misses
+
+    return fold("".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")))
+
+
+class LabelIndex:
+    """Folded labels → concept IRIs, with prefix, substring and fuzzy lookups."""
+
+    def __init__(self, labels: Iterable[tuple[str, str]]):
+        """`labels`: (concept IRI, label text) pairs."""
+        exact: dict[str, set[str]] = defaultdict(set)
+        for iri, text in labels:
+            key = fold(text)
+            if key:
+                exact[key].add(iri)
+        self.exact: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in exact.items()}
+        self.keys: list[str] = sorted(self.exact)
+        self._postings: dict[str, list[int]] | None = None
+        self._pinyin: dict[str, set[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    # ---------------------------------------------------------------- lookups
+    def lookup(self, text: str) -> frozenset[str]:
+        """IRIs whose label or alias equals `text` once folded."""
+        return self.exact.get(fold(text), frozenset())
+
+    def prefix(self, key: str, limit: int | None = None) -> list[str]:
+        """Folded labels starting with `key` (sorted)."""
+        out: list[str] = []
+        i = bisect_left(self.keys, key)
+        while i < len(self.keys) and self.keys[i].startswith(key):
+            out.append(self.keys[i])
+            if limit is not None and len(out) >= limit:
+                break
+            i += 1
+        return out
+
+    def _grams_index(self) -> dict[str, list[int]]:
+        if self._postings is None:
+            postings: dict[str, list[int]] = defaultdict(list)
+            for n, key in enumerate(self.keys):
+                for g in _grams(key) | set(key):  # bigrams, and characters for one-letter probes
+                    postings[g].append(n)
+            self._postings = dict(postings)
+        return self._postings
+
+    def substring(self, key: str) -> list[str]:
+        """Folded labels containing `key`: intersect bigram postings, then check."""
+        postings = self._grams_index()
+        lists = [postings.get(g, []) for g in _grams(key)]
+        if not lists or any(not p for p in lists):
+            return []
+        lists.sort(key=len)
+        candidates = set(lists[0])
+        for p in lists[1:]:
+            candidates.intersection_update(p)
+            if not candidates:
+                return []
+        return [self.keys[n] for n in candidates if key in self.keys[n]]
+
+    def _pinyin_index(self) -> dict[str, set[str]]:
+        if self._pinyin is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for key in self.keys:
+                if _has_cjk(key):
+                    index[_pinyin(key)].add(key)
+            self._pinyin = dict(index)
+        return self._pinyin
+
+    def near(self, key: str, limit: int = 10) -> list[tuple[int, str]]:
+        """Near misses: same pinyin (homophones, typed pinyin), then close spellings."""
+        found: list[tuple[int, str]] = []
+        pin = self._pinyin_index()
+        probe = _pinyin(key) if _has_cjk(key) else key
+        for label in pin.get(probe, ()):  # same sound
+            found.append((3, label))
+        if len(found) < limit:  # pinyin typed as a prefix of a Chinese label's sound
+            for p in (k for k in pin if k.startswith(probe) and k != probe):
+                found.extend((3, label) for label in pin[p])
+                if len(found) >= limit:
+                    break
+        if len(found) < limit and len(key) >= 3:
+            pool = self.prefix(key[:1]) if len(self.keys) > 20_000 else self.keys
+            for label in difflib.get_close_matches(key, pool, n=limit, cutoff=0.75):
+                found.append((4, label))
+        return found
+
+    def search(self, text: str, limit: int = 10, length: Callable[[str], int] | None = None) -> list[str]:
+        """IRIs ranked exact < prefix < substring < near miss, then by `length(iri)`, then IRI."""
+        key = fold(text)
+        if not key:
+            return []
+        scored: dict[str, int] = {}
+
+        def add(score: int, labels: Iterable[str]) -> None:
+            for label in labels:
+                for iri in self.exact[label]:
+                    if score < scored.get(iri, 9):
+                        scored[iri] = score
+
+        add(0, [key] if key in self.exact else [])
+        add(1, (k for k in self.prefix(key) if k != key))
+        add(2, (k for k in self.substring(key) if not k.startswith(key)))
+        if not scored:
+            for score, label in self.near(key, limit):
+                add(score, [label])
+        size = length or (lambda iri: 0)
+        ranked = sorted(scored, key=lambda i: (scored[i], size(i), i))
+        return ranked[:limit]
