@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
@@ -17,7 +17,8 @@ import ontology
 from ontology.text import fold
 
 from . import queries
-from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update
+from .search import LabelIndex
+from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update, revision_update
 
 NS = ontology.NS
 RELATIONS = ontology.RELATIONS
@@ -90,6 +91,18 @@ def _int(term: object) -> int:
         return 0
 
 
+class _LazyAdjacency(dict[str, list[Edge]]):
+    """Adjacency lists fetched on first access."""
+
+    def __init__(self, fetch: Callable[[str], list[Edge]]):
+        super().__init__()
+        self._fetch = fetch
+
+    def __missing__(self, iri: str) -> list[Edge]:
+        self[iri] = edges = self._fetch(iri)
+        return edges
+
+
 class KnowledgeGraph:
     """dlkg's knowledge graph over any backend."""
 
@@ -97,6 +110,7 @@ class KnowledgeGraph:
         self.backend = backend
         self._cache_rev: str | None = None
         self._cache: dict[str, object] = {}
+        self._rev: tuple[object, str] | None = None  # (backend generation, revision) when in-process
 
     @classmethod
     def open(cls, store: str | os.PathLike[str] | None = None, endpoint: str | None = None,
@@ -115,8 +129,22 @@ class KnowledgeGraph:
         return _text(rows[0]["value"]) if rows else None
 
     def revision(self) -> str:
-        """Changes whenever the store's content changes (cache key)."""
-        return self._meta(ox.NamedNode(NS + "revision")) or ""
+        """Changes whenever the store's content changes (cache key).
+
+        An embedded store counts its own writes, so the meta graph is read only after one;
+        an endpoint may be written by others and is asked every time.
+        """
+        gen = getattr(self.backend, "generation", None)
+        if gen is not None and self._rev is not None and self._rev[0] == gen:
+            return self._rev[1]
+        rev = self._meta(ox.NamedNode(NS + "revision")) or ""
+        self._rev = (gen, rev) if gen is not None else None
+        return rev
+
+    def load_file(self, path: str | os.PathLike[str], format: ox.RdfFormat | None = None) -> None:
+        """Bulk-load an RDF file (N-Quads, TriG, ...) as it is: fast, but not atomic."""
+        self.backend.load_file(path, format)
+        self.backend.update(revision_update())
 
     def ensure_ontology(self) -> bool:
         """Load or refresh the ontology graph when the shipped files changed. True if loaded."""
@@ -156,20 +184,20 @@ class KnowledgeGraph:
         return self.backend.select(queries.load(name), bindings)
 
     # ------------------------------------------------------------------ concepts
-    def _labels(self) -> tuple[dict[str, set[str]], dict[str, Concept]]:
-        def build() -> tuple[dict[str, set[str]], dict[str, Concept]]:
-            index: dict[str, set[str]] = defaultdict(set)
+    def _labels(self) -> tuple[LabelIndex, dict[str, Concept]]:
+        def build() -> tuple[LabelIndex, dict[str, Concept]]:
+            labels: list[tuple[str, str]] = []
             pref: dict[str, dict[str, str]] = defaultdict(dict)
             for row in self.select("concept_labels"):
                 iri, lit = _text(row["concept"]), row["label"]
-                index[fold(_text(lit))].add(iri)
+                labels.append((iri, _text(lit)))
                 if _text(row["kind"]) == "pref" and isinstance(lit, ox.Literal):
                     pref[iri][(lit.language or "en").split("-")[0]] = lit.value
             concepts = {
                 iri: Concept(iri, names.get("zh") or names.get("en", iri), names.get("en") or names.get("zh", iri))
                 for iri, names in pref.items()
             }
-            return dict(index), concepts
+            return LabelIndex(labels), concepts
         return self._cached("labels", build)  # type: ignore[no-any-return]
 
     def concept(self, iri: str) -> Concept:
@@ -181,25 +209,10 @@ class KnowledgeGraph:
         return sorted(self._labels()[1].values(), key=lambda c: c.label_en.casefold())
 
     def search(self, text: str, limit: int = 10) -> list[Concept]:
-        """Concepts whose label or alias equals, starts with, or contains the text."""
-        key = fold(text)
-        if not key:
-            return []
+        """Concepts whose label or alias equals, starts with, or contains the text (then near misses)."""
         index, concepts = self._labels()
-        scored: dict[str, int] = {}
-        for label, iris in index.items():
-            if label == key:
-                score = 0
-            elif label.startswith(key):
-                score = 1
-            elif key in label:
-                score = 2
-            else:
-                continue
-            for iri in iris:
-                scored[iri] = min(score, scored.get(iri, 9))
-        ranked = sorted(scored, key=lambda i: (scored[i], len(self.concept(i).label), i))
-        return [self.concept(i) for i in ranked[:limit] if i in concepts]
+        ranked = index.search(text, limit=limit + 5, length=lambda i: len(self.concept(i).label))
+        return [self.concept(i) for i in ranked if i in concepts][:limit]
 
     def resolve(self, text: str) -> Concept:
         """The concept named by any label or alias (case-insensitive, 繁/简); else UnknownConcept."""
@@ -208,7 +221,7 @@ class KnowledgeGraph:
             if text in self._labels()[1]:
                 return self.concept(text)
             raise UnknownConcept(text)
-        iris = self._labels()[0].get(fold(text), set())
+        iris = self._labels()[0].lookup(text)
         if len(iris) == 1:
             return self.concept(next(iter(iris)))
         if len(iris) > 1:
@@ -258,15 +271,29 @@ class KnowledgeGraph:
             ]
         return self._cached("edges", build)  # type: ignore[no-any-return]
 
+    def _touching(self, iri: str) -> list[Edge]:
+        """Edges with `iri` at either end (one bound query, cached per store revision)."""
+        def build() -> list[Edge]:
+            return [
+                Edge(_text(r["s"]), _text(r["p"])[len(NS):], _text(r["o"]), _int(r.get("sources")),
+                     _int(r.get("curated")) == 1)
+                for r in self.select("concept_edges", concept=ox.NamedNode(iri))
+            ]
+        return self._cached("touching " + iri, build)  # type: ignore[no-any-return]
+
     def neighbourhood(self, concept: Concept, depth: int = 1, relations: Iterable[str] = RELATIONS,
                       max_nodes: int = 80) -> tuple[list[Concept], list[Edge]]:
         """Concepts within `depth` hops (either direction) and the edges among them, capped."""
         wanted = set(relations)
-        adj: dict[str, list[Edge]] = defaultdict(list)
-        for e in self.edges():
-            if e.relation in wanted:
-                adj[e.source].append(e)
-                adj[e.target].append(e)
+        adj: dict[str, list[Edge]] = {}
+        if self._cache_rev == self.revision() and "edges" in self._cache:  # every edge already at hand
+            adj = defaultdict(list)
+            for e in self.edges():
+                if e.relation in wanted:
+                    adj[e.source].append(e)
+                    adj[e.target].append(e)
+        else:  # one bound query per concept reached, not every edge of a large graph
+            adj = _LazyAdjacency(lambda iri: [e for e in self._touching(iri) if e.relation in wanted])
         seen = {concept.iri: 0}
         frontier = [concept.iri]
         for d in range(1, depth + 1):
