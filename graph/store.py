@@ -98,6 +98,11 @@ class OxigraphStore:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
+            if "lock" in str(exc).lower():  # RocksDB's LOCK file: another process has the store open
+                raise StoreError(
+                    f"{path}: store in use by another process (an embedded store has one user at a time); "
+                    f"to share it, run `oxigraph serve --location {path} --union-default-graph` and pass "
+                    "--endpoint http://127.0.0.1:7878, or work inside `dlkg explore`") from exc
             raise StoreError(f"{path}: cannot open the store ({exc})") from exc
         self.generation = 0  # bumped by every write through this object (cheap revision checks)
 
