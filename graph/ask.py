@@ -379,7 +379,8 @@ def compare(kg: KnowledgeGraph, a: Concept, b: Concept) -> dict[str, Any]:
     cats_a, cats_b = {c.iri for c in ca.categories}, {c.iri for c in cb.categories}
     between = [x for r in RELATIONS for x in related(kg, a, r, "both", inferred=False) if x.concept.iri == b.iri]
     qa = {q["iri"]: q for q in kg.questions_about(a)}
-    questions = [q for q in kg.questions_about(b) if q["iri"] in qa]
+    questions = [{"iri": q["iri"], "text": q["text"], "file": q["file"]} for q in kg.questions_about(b)
+                 if q["iri"] in qa]
     return {
         "a": definition(kg, a), "b": definition(kg, b),
         "shared_categories": [kg.concept(i).as_dict() for i in sorted(cats_a & cats_b)],

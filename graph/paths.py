@@ -57,8 +57,105 @@ def prerequisites(g: nx.DiGraph, iri: str) -> set[str]:
 
 
 @dataclass
+class PathPlan:
+    """The analysis of a study plan over IRIs (see `analyse`)."""
+
+    missing: list[str] = field(default_factory=list)
+    order_violations: list[tuple[str, str]] = field(default_factory=list)
+    plan: list[str] = field(default_factory=list)
+    fringe: list[str] = field(default_factory=list)
+    cycles: list[list[str]] = field(default_factory=list)
+    needed_by: dict[str, list[str]] = field(default_factory=dict)
+
+
+def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
+            order: dict[str, str] | None = None) -> PathPlan:
+    """Missing prerequisites, order violations, a repaired plan and the fringe, on IRIs.
+
+    `g` has edges prerequisite → dependant. `order` gives a sort key for concepts that are
+    not in the plan (labels; the IRI otherwise), so results are deterministic.
+
+    - missing: every transitive prerequisite of a planned concept that is neither planned
+      nor known (the prerequisites of a known concept count as known);
+    - order_violations: (concept, prerequisite) where the prerequisite is planned later;
+    - plan: the user's order wherever it is consistent, each missing or late prerequisite
+      inserted just before the first concept that needs it (a stable topological order);
+    - fringe: what can be learned next: not known, every prerequisite known, and either
+      unlocked by something known or part of the plan.
+    """
+    key = order or {}
+    planned = list(dict.fromkeys(plan))
+    position = {iri: n for n, iri in enumerate(planned)}
+    out = PathPlan(cycles=find_cycles(g))
+    known_closure = set(known or [])
+    for iri in list(known_closure):
+        known_closure |= prerequisites(g, iri)
+    known_closure -= set(position)  # what the user plans to learn is not yet known
+
+    needed_by: dict[str, list[str]] = {}
+    for iri in planned:
+        for pre in prerequisites(g, iri):
+            if pre != iri:
+                needed_by.setdefault(pre, []).append(iri)
+    missing = [i for i in needed_by if i not in position and i not in known_closure]
+    out.missing = sorted(missing, key=lambda i: (min(position[d] for d in needed_by[i]), key.get(i, i), i))
+    out.needed_by = {i: needed_by[i] for i in missing}
+
+    for iri in planned:
+        for pre in sorted(prerequisites(g, iri) & set(position), key=position.__getitem__):
+            if position[pre] > position[iri] and pre != iri:
+                out.order_violations.append((iri, pre))
+
+    wanted = (set(position) | set(missing)) - known_closure
+    emitted: list[str] = []
+    done: set[str] = set()
+
+    def rank(iri: str) -> tuple[int, int, str, str]:
+        return (0, position[iri], "", iri) if iri in position else (1, 0, key.get(iri, iri), iri)
+
+    for root in planned:  # iterative depth-first walk: prerequisites first, each node once
+        stack: list[tuple[str, list[str]]] = []
+        if root in done:
+            continue
+        on_stack = {root}
+        stack.append((root, _pres(g, root, wanted, rank)))
+        while stack:
+            node, todo = stack[-1]
+            while todo and (todo[0] in done or todo[0] in on_stack):  # a cycle is cut here, never looped on
+                todo.pop(0)
+            if todo:
+                nxt = todo.pop(0)
+                on_stack.add(nxt)
+                stack.append((nxt, _pres(g, nxt, wanted, rank)))
+                continue
+            stack.pop()
+            on_stack.discard(node)
+            done.add(node)
+            if node in wanted:
+                emitted.append(node)
+    out.plan = emitted
+
+    fringe = []
+    for iri in set(g.nodes) | set(position):
+        if iri in known_closure:
+            continue
+        pres = set(g.predecessors(iri)) - {iri} if iri in g else set()
+        if pres <= known_closure and (pres & known_closure or iri in wanted):
+            fringe.append(iri)
+    out.fringe = sorted(fringe, key=lambda i: (i not in position, position.get(i, 0), key.get(i, i), i))
+    return out
+
+
+def _pres(g: nx.DiGraph, iri: str, wanted: set[str], rank) -> list[str]:  # type: ignore[no-untyped-def]
+    """Direct prerequisites of `iri` that the plan will contain, in the order they are visited."""
+    if iri not in g:
+        return []
+    return sorted((p for p in g.predecessors(iri) if p in wanted and p != iri), key=rank)
+
+
+@dataclass
 class PathReport:
-    """The analysis of one study plan."""
+    """The analysis of one study plan, with concepts (see `check_path`)."""
 
     requested: list[Concept]
     known: list[Concept]
@@ -89,85 +186,17 @@ class PathReport:
         }
 
 
-def _dedupe(concepts: list[Concept]) -> list[Concept]:
-    seen: set[str] = set()
-    out = []
-    for c in concepts:
-        if c.iri not in seen:
-            seen.add(c.iri)
-            out.append(c)
-    return out
-
-
 def check_path(kg: KnowledgeGraph, plan: list[Concept], known: list[Concept] | None = None) -> PathReport:
-    """Missing prerequisites, order violations, a repaired plan and the fringe for a study plan.
-
-    - missing: every transitive prerequisite of a planned concept that is neither planned
-      nor known (the prerequisites of a known concept count as known);
-    - order_violations: (concept, prerequisite) where the prerequisite is planned later;
-    - plan: the user's order wherever it is consistent, each missing or late prerequisite
-      inserted just before the first concept that needs it (a stable topological order);
-    - fringe: what can be learned next: not known, every prerequisite known, and either
-      unlocked by something known or part of the plan.
-    """
+    """`analyse` on the store's prerequisite graph, with concepts in and out."""
     g = prerequisite_graph(kg)
-    planned = _dedupe(plan)
-    known_list = _dedupe(known or [])
-    report = PathReport(planned, known_list)
-    report.cycles = [[kg.concept(i) for i in cycle] for cycle in find_cycles(g)]
-    known_set = {c.iri for c in known_list}
-    known_closure = set(known_set)
-    for iri in known_set:
-        known_closure |= prerequisites(g, iri)
-    known_closure -= {c.iri for c in planned}  # what the user plans to learn is not yet known
-    position = {c.iri: n for n, c in enumerate(planned)}
-
-    needed_by: dict[str, list[str]] = {}
-    for c in planned:
-        for pre in prerequisites(g, c.iri):
-            if pre != c.iri:
-                needed_by.setdefault(pre, []).append(c.iri)
-    missing = [i for i in needed_by if i not in position and i not in known_closure]
-    report.missing = sorted((kg.concept(i) for i in missing),
-                            key=lambda c: (min(position[d] for d in needed_by[c.iri]), c.label_en.casefold()))
-    report.needed_by = {i: [kg.concept(d) for d in needed_by[i]] for i in missing}
-
-    for c in planned:
-        for pre in sorted(prerequisites(g, c.iri) & set(position), key=position.__getitem__):
-            if position[pre] > position[c.iri]:
-                report.order_violations.append((c, kg.concept(pre)))
-
-    wanted = set(position) | set(missing)
-    emitted: list[str] = []
-    done: set[str] = set()
-    visiting: set[str] = set()
-
-    def rank(iri: str) -> tuple[int, int, str]:
-        return (0, position[iri], "") if iri in position else (1, 0, kg.concept(iri).label_en.casefold())
-
-    def visit(iri: str) -> None:
-        if iri in done or iri in visiting:  # `visiting`: a cycle is cut here, never looped on
-            return
-        visiting.add(iri)
-        if iri in g:
-            for pre in sorted((p for p in g.predecessors(iri) if p in wanted or p in needed_by), key=rank):
-                visit(pre)
-        visiting.discard(iri)
-        done.add(iri)
-        if iri in wanted:
-            emitted.append(iri)
-
-    for c in planned:
-        visit(c.iri)
-    report.plan = [kg.concept(i) for i in emitted if i not in known_closure]
-
-    learned = known_closure
-    fringe = []
-    for iri in sorted(set(g.nodes) | set(position)):
-        if iri in learned:
-            continue
-        pres = set(g.predecessors(iri)) - {iri} if iri in g else set()
-        if pres <= learned and (pres & learned or iri in wanted):
-            fringe.append(kg.concept(iri))
-    report.fringe = sorted(fringe, key=lambda c: (c.iri not in position, c.label_en.casefold()))
+    order = {iri: kg.concept(iri).label_en.casefold() for iri in g.nodes}
+    result = analyse(g, [c.iri for c in plan], [c.iri for c in known or []], order)
+    c = kg.concept
+    report = PathReport(list({x.iri: x for x in plan}.values()), list({x.iri: x for x in known or []}.values()))
+    report.missing = [c(i) for i in result.missing]
+    report.order_violations = [(c(a), c(b)) for a, b in result.order_violations]
+    report.plan = [c(i) for i in result.plan]
+    report.fringe = [c(i) for i in result.fringe]
+    report.cycles = [[c(i) for i in cycle] for cycle in result.cycles]
+    report.needed_by = {i: [c(d) for d in ds] for i, ds in result.needed_by.items()}
     return report
