@@ -107,6 +107,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
                 out.order_violations.append((iri, pre))
 
     wanted = (set(position) | set(missing)) - known_closure
+    walk = wanted | set(needed_by)  # through known concepts too: a planned one may sit behind them
     emitted: list[str] = []
     done: set[str] = set()
 
@@ -118,7 +119,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
         if root in done:
             continue
         on_stack = {root}
-        stack.append((root, _pres(g, root, wanted, rank)))
+        stack.append((root, _pres(g, root, walk, rank)))
         while stack:
             node, todo = stack[-1]
             while todo and (todo[0] in done or todo[0] in on_stack):  # a cycle is cut here, never looped on
@@ -126,7 +127,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
             if todo:
                 nxt = todo.pop(0)
                 on_stack.add(nxt)
-                stack.append((nxt, _pres(g, nxt, wanted, rank)))
+                stack.append((nxt, _pres(g, nxt, walk, rank)))
                 continue
             stack.pop()
             on_stack.discard(node)
@@ -146,11 +147,11 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
     return out
 
 
-def _pres(g: nx.DiGraph, iri: str, wanted: set[str], rank) -> list[str]:  # type: ignore[no-untyped-def]
-    """Direct prerequisites of `iri` that the plan will contain, in the order they are visited."""
+def _pres(g: nx.DiGraph, iri: str, walk: set[str], rank) -> list[str]:  # type: ignore[no-untyped-def]
+    """Direct prerequisites of `iri` worth visiting, in the order they are visited."""
     if iri not in g:
         return []
-    return sorted((p for p in g.predecessors(iri) if p in wanted and p != iri), key=rank)
+    return sorted((p for p in g.predecessors(iri) if p in walk and p != iri), key=rank)
 
 
 @dataclass
