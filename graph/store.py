@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -127,7 +125,7 @@ class OxigraphStore:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("not a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+        return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in result]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         return bool(self._run(query, bindings))
@@ -141,6 +139,8 @@ class OxigraphStore:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise StoreError(f"bad update: {exc}") from exc
+        except OSError as exc:  # the update failed while running; Oxigraph rolled it back
+            raise StoreError(f"update failed: {exc}") from exc
 
     def load_file(self, path: str | os.PathLike[str], fmt: ox.RdfFormat | None = None) -> None:
         """Bulk-load an RDF file (not transactional: meant for large, fresh loads)."""
@@ -166,11 +166,39 @@ class OxigraphStore:
 _WHERE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
-def inline_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
-    """Bind variables for an HTTP endpoint: a VALUES block opens the WHERE group.
+def _group_end(query: str, start: int) -> int:
+    """Index of the `}` closing the group opened at `query[start]` (strings, IRIs, comments skipped)."""
+    depth, i = 0, start
+    while i < len(query):
+        ch = query[i]
+        if ch in "\"'":
+            i += 1
+            while i < len(query) and query[i] != ch:
+                i += 2 if query[i] == "\\" else 1
+        elif ch == "#":
+            i = query.find("\n", i)
+            if i < 0:
+                break
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
+            i = query.index(">", i)
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise StoreError("unbalanced braces in a named query")
 
-    Only used for dlkg's own named queries (each has one top-level WHERE); the values are
-    pyoxigraph-serialised terms, so no user text can change the query's shape.
+
+def inline_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables for an HTTP endpoint, as pyoxigraph's substitutions do in process.
+
+    A VALUES block opens the top-level WHERE group (so projected and grouped variables keep
+    their value) and, unless the group holds a subquery, each bound variable inside the group
+    is replaced by its term, so the server's planner sees constants (a VALUES join alone can
+    make it scan). Only used for dlkg's own named queries; the values are pyoxigraph-serialised
+    terms, so no user text can change the query's shape.
     """
     if not bindings:
         return query
@@ -180,7 +208,13 @@ def inline_bindings(query: str, bindings: Mapping[str, Term] | None) -> str:
     m = _WHERE.search(query)
     if not m:
         raise StoreError("named query without WHERE cannot take bindings")
-    return query[: m.end()] + "\n" + block + query[m.end():]
+    end = _group_end(query, m.end() - 1)
+    body = query[m.end():end]
+    if not re.search(r"\bSELECT\b", body, re.IGNORECASE):
+        for k, v in bindings.items():
+            term = str(v)
+            body = re.sub(rf"[?$]{re.escape(k)}\b", lambda _m, t=term: t, body)  # type: ignore[misc]
+    return query[: m.end()] + "\n" + block + body + query[end:]
 
 
 class EndpointStore:
@@ -198,18 +232,27 @@ class EndpointStore:
     def location(self) -> str:
         return self.query_url
 
-    def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
-        req = urllib.request.Request(
-            url, data=body.encode(), headers={"Content-Type": content_type, "Accept": accept}
-        )
+    def _send(self, url: str, data: bytes | None, headers: dict[str, str], method: str = "POST",
+              timeout: float | None = None, absent: tuple[int, ...] = ()) -> bytes | None:
+        """One HTTP exchange; None when the status is one of `absent` (the feature is missing)."""
+        import urllib.error
+        import urllib.request  # imported here: the embedded path never pays for http.client
+
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                return resp.read()
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:  # noqa: S310
+                return bytes(resp.read())
         except urllib.error.HTTPError as exc:
+            if exc.code in absent:
+                return None
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{url}: HTTP {exc.code} {detail[0] if detail else ''}".strip()) from exc
+            raise StoreError(f"{url}: HTTP {exc.code} {detail[0][:300] if detail else ''}".strip()) from exc
         except (urllib.error.URLError, OSError) as exc:
             raise StoreError(f"{url}: endpoint unreachable ({exc})") from exc
+
+    def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
+        got = self._send(url, body.encode(), {"Content-Type": content_type, "Accept": accept})
+        return got or b""
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None, accept: str) -> bytes:
         text = PREFIX_HEADER + inline_bindings(query, bindings)
@@ -224,7 +267,7 @@ class EndpointStore:
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("not a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+        return [{n: t for n, t in zip(names, s, strict=True) if t is not None} for s in result]
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         data = self._query(query, bindings, "application/sparql-results+json")
@@ -255,17 +298,10 @@ class EndpointStore:
         fmt = fmt or ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".")) or ox.RdfFormat.N_QUADS
         store_url = self._graph_store_url()
         if store_url and fmt.supports_datasets:
-            req = urllib.request.Request(store_url, data=Path(path).read_bytes(), method="POST",
-                                         headers={"Content-Type": fmt.media_type})
-            try:
-                with urllib.request.urlopen(req, timeout=max(self.timeout, 600)) as resp:  # noqa: S310
-                    resp.read()
+            done = self._send(store_url, Path(path).read_bytes(), {"Content-Type": fmt.media_type},
+                              timeout=max(self.timeout, 600), absent=(404, 405, 415))
+            if done is not None:
                 return
-            except urllib.error.HTTPError as exc:
-                if exc.code not in (404, 405, 415):
-                    raise StoreError(f"{store_url}: HTTP {exc.code}") from exc
-            except (urllib.error.URLError, OSError) as exc:
-                raise StoreError(f"{store_url}: endpoint unreachable ({exc})") from exc
         chunk: list[ox.Quad] = []
         try:
             for q in ox.parse(path=str(path), format=fmt):
@@ -279,16 +315,7 @@ class EndpointStore:
             self.update(quads_to_insert_data(chunk))
 
     def _get(self, url: str, accept: str) -> bytes | None:
-        req = urllib.request.Request(url, headers={"Accept": accept})
-        try:
-            with urllib.request.urlopen(req, timeout=max(self.timeout, 600)) as resp:  # noqa: S310
-                return resp.read()
-        except urllib.error.HTTPError as exc:
-            if exc.code in (404, 405, 406):
-                return None
-            raise StoreError(f"{url}: HTTP {exc.code}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise StoreError(f"{url}: endpoint unreachable ({exc})") from exc
+        return self._send(url, None, {"Accept": accept}, "GET", max(self.timeout, 600), absent=(404, 405, 406))
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         """Every quad: the whole dataset from the Graph Store endpoint, else a SELECT over all graphs."""

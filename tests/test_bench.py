@@ -1,0 +1,49 @@
+"""Smoke test of the benchmark runner and the generator at 10k (figures are printed, never asserted)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.generate import parse_size, write
+from benchmarks.run import run
+from explorer.cli import main
+from ontology import NS, RELATIONS
+
+
+def test_generator_is_deterministic_and_shaped_like_dlkg(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.nq", tmp_path / "b.nq", tmp_path / "c.nq"
+    n = write(a, 10_000, seed=1)
+    write(b, 10_000, seed=1)
+    write(c, 10_000, seed=2)
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+    assert 10_000 <= n < 11_000
+    quads = list(ox.parse(path=str(a), format=ox.RdfFormat.N_QUADS))
+    preds = {q.predicate.value for q in quads}
+    assert {NS + r for r in RELATIONS} <= preds
+    assert {NS + k for k in ("asksAbout", "mentions", "text", "answer", "quote", "confidence")} <= preds
+    requires = nx.DiGraph((q.subject.value, q.object.value) for q in quads if q.predicate.value == NS + "requires")
+    assert nx.is_directed_acyclic_graph(requires)
+    assert len({q.graph_name for q in quads}) > 3  # sources are named graphs
+    assert parse_size("1M") == 1_000_000 and parse_size("250k") == 250_000
+
+
+def test_runner_prints_one_line_per_measurement(tmp_path: Path) -> None:
+    printed: list[str] = []
+    lines = run("10k", repeat=1, sections=("load", "query", "search", "export"), workdir=tmp_path,
+                rdflib_max=0, out=printed.append)
+    names = {(ln.section, ln.name) for ln in lines}
+    assert ("query", "related_in") in names and ("query", "concept_labels") in names
+    assert any(s == "search" for s, _ in names) and any(s == "load" for s, _ in names)
+    assert all(ln.baseline is not None for ln in lines if ln.section == "query")
+    assert printed[0].startswith("# dlkg bench") and printed[-1].startswith("# targets")
+    assert all(" dlkg " in p for p in printed if not p.startswith("#"))
+
+
+def test_cli_bench_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--size", "10k", "--repeat", "1", "--only", "search", "--workdir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "search" in out and "raw CONTAINS scan" in out
