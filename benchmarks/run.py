@@ -395,9 +395,10 @@ def ingest_lines(corpora: Path, repeat: int) -> Iterator[Line]:
         link = clock.wrap("link", linker.concepts)
         questions = 0
         t0 = time.perf_counter()
-        with _patched(ingest, "decode", clock.wrap("read", ingest.decode)), \
-                _patched(ingest, "segment", clock.wrap("segment", ingest.segment)), \
-                _patched(ingest.rel, "extract", clock.wrap("relations", ingest.rel.extract)), \
+        mod: Any = ingest
+        with _patched(mod, "decode", clock.wrap("read", mod.decode)), \
+                _patched(mod, "segment", clock.wrap("segment", mod.segment)), \
+                _patched(mod.rel, "extract", clock.wrap("relations", mod.rel.extract)), \
                 _patched(linker, "concepts", link):
             for name, b in data:
                 doc = ingest.extract(name, b, linker)
@@ -499,7 +500,8 @@ def _child_json(script: str, args: Sequence[str], env: dict[str, str]) -> dict[s
 
 def max_view_nodes() -> int | None:
     """The largest view the app allows (explorer.views' cap), read without importing streamlit."""
-    text = (ROOT / "explorer" / "views.py").read_text(encoding="utf-8") if (ROOT / "explorer" / "views.py").exists() else ""
+    views = ROOT / "explorer" / "views.py"
+    text = views.read_text(encoding="utf-8") if views.exists() else ""
     m = re.search(r"^(?:MAX_NODES|MAX_VIEW_NODES|NODE_CAP)\s*(?::\s*int)?\s*=\s*([\d_]+)", text, re.M)
     return int(m.group(1).replace("_", "")) if m else None
 
@@ -524,7 +526,8 @@ def app_lines(path: Path, size: int, repeat: int, workdir: Path) -> Iterator[Lin
     cap = max_view_nodes() or 80
     got = _child_json(PYVIS_SCRIPT, [str(cap), str(max(3, repeat // 3))], dict(os.environ))
     if "error" in got:
-        yield Line("app", f"pyvis build + HTML ({cap} nodes)", float("nan"), "ms", note=f"could not run: {got['error']}")
+        yield Line("app", f"pyvis build + HTML ({cap} nodes)", float("nan"), "ms",
+                   note=f"could not run: {got['error']}")
     else:
         yield Line("app", f"pyvis build + HTML ({cap} nodes, {2 * cap} edges)", got["ms"], "ms", target="<100ms",
                    ok=got["ms"] < 100, note="largest view the app allows")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ingest.coverage import frequent_unlinked, measure
-
 from .output import print_json, table
 
 
@@ -21,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, kg: object) -> int:
+    from ingest.coverage import frequent_unlinked, measure  # here: keeps the ingest off other commands' start
+
     cov = measure([Path(p) for p in args.paths])
     top = frequent_unlinked(cov, args.top)
     if args.format == "json":

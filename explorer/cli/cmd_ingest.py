@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-import ingest
 from graph import KnowledgeGraph
 
 from .output import fail, table
+
+if TYPE_CHECKING:
+    import ingest
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,6 +34,8 @@ def _progress(done: int, total: int, report: ingest.FileReport) -> None:
 
 
 def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    import ingest  # here: the extractor stays off other commands' start
+
     reports = ingest.ingest_paths(args.paths, kg.replace_source, None if args.quiet else _progress)
     if not reports:
         return fail("no .md, .markdown, .txt or .html files under " + ", ".join(args.paths))

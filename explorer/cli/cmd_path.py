@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from graph import KnowledgeGraph
-from graph.paths import check_path
 
 from .output import print_json, table
 
@@ -21,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     plan = [kg.resolve(c) for c in args.concepts]
     known = [kg.resolve(c) for c in args.known]
+    from graph.paths import check_path  # here: networkx stays off other commands' start
+
     report = check_path(kg, plan, known)
     if args.format == "json":
         print_json(report.as_dict())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from graph import KnowledgeGraph
-from graph.validate import validate
 
 from . import BadInput
 from .output import fail, print_json
@@ -20,6 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     try:
+        from graph.validate import validate  # here: networkx stays off other commands' start
+
         report = validate(kg, args.shapes)
     except (OSError, SyntaxError) as exc:
         raise BadInput(str(exc)) from exc
