@@ -18,25 +18,31 @@ from . import relations as rel
 from .mentions import Linker, default_linker
 from .model import Extracted, FoundRelation, Question
 from .rdf import source_iri, to_quads
-from .read import SUFFIXES, RefusedFile, decode
+from .read import MAX_BYTES, SUFFIXES, RefusedFile, read_text
 from .segment import segment
 
 __all__ = ["Extracted", "FileReport", "RefusedFile", "extract", "files_under", "ingest_paths", "source_iri",
            "to_quads"]
 
 
+MAX_QUESTIONS = 10_000  # a document with more is refused (real notes: a few hundred)
+
+
 def extract(file_name: str, data: bytes, linker: Linker | None = None) -> Extracted:
     """Everything one document says: questions, mentions and evidenced relations."""
     linker = linker or default_linker()
-    decoded = decode(data)
+    decoded = read_text(file_name, data)
     text = decoded.text
     title = next((ln.strip(" #") for ln in text.splitlines() if ln.strip()), file_name)[:200]
     doc = Extracted(os.path.basename(file_name), title, hashlib.sha256(data).hexdigest(), decoded.encoding)
-    for unit in segment(text):
-        q = Question(unit.position, unit.question, unit.answer,
-                     linker.concepts(unit.question), linker.concepts(unit.answer))
+    units = segment(text, lambda t: bool(linker.find(t)))
+    if len(units) > MAX_QUESTIONS:  # bounds the write: one update holds the whole document
+        raise RefusedFile(f"too many questions ({len(units)}, limit {MAX_QUESTIONS} per document): split the file")
+    for unit in units:
+        relations, asked, mentioned = rel.analyse(unit.question, unit.answer, linker)
+        q = Question(unit.position, unit.question, unit.answer, asked, mentioned)
         doc.questions.append(q)
-        for r in rel.extract(unit.question, unit.answer, linker):
+        for r in relations:
             doc.relations.append(FoundRelation(r.subject, r.predicate, r.object, r.quote[:1000], q.position,
                                                r.confidence, r.method))
     return doc
@@ -72,6 +78,9 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]],
             if path.suffix.lower() not in SUFFIXES:
                 raise RefusedFile(f"unsupported file type '{path.suffix}' (use {', '.join(SUFFIXES)})")
             try:
+                if path.stat().st_size > MAX_BYTES:  # refused before it is read into memory
+                    raise RefusedFile(f"too large ({path.stat().st_size / 1e6:.1f} MB, "
+                                      f"limit {MAX_BYTES / 1e6:.0f} MB)")
                 data = path.read_bytes()
             except OSError as exc:
                 raise RefusedFile(f"cannot read ({exc.strerror or exc})") from exc

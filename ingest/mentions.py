@@ -12,6 +12,9 @@ import ontology
 from ontology.text import clean, to_simplified
 
 _SPACE = re.compile(r"\s+")
+_COORD_CHARS = frozenset("/、,，和与及或 ")
+_LEAD_TOKEN = re.compile(r"[a-z0-9][a-z0-9.+-]*")
+_COORD_BEFORE = re.compile(r"(?<![a-z0-9])([a-z0-9][a-z0-9.+-]*)\s*[/、,，和与及或]\s*")
 
 
 def norm(text: str) -> str:
@@ -19,8 +22,42 @@ def norm(text: str) -> str:
     return _SPACE.sub(" ", to_simplified(clean(text)).casefold())
 
 
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+    return ch in _WORD_CHARS
+
+
+def _tilings(t: str, glued: list[tuple[int, int, str, tuple[str, ...]]]
+             ) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """Labels glued together without a separator ("LSTMGRU", "AdamSGD") when the labels
+    tile the whole ASCII word exactly: lost punctuation, not a longer word."""
+    by_start: dict[int, list[tuple[int, int, str, tuple[str, ...]]]] = {}
+    for h in glued:
+        by_start.setdefault(h[0], []).append(h)
+    out: list[tuple[int, int, str, tuple[str, ...]]] = []
+    done: set[int] = set()
+    for h in glued:
+        a = h[0]
+        while a > 0 and _is_word(t[a - 1]):
+            a -= 1
+        if a in done:
+            continue
+        done.add(a)
+        b = h[1]
+        while b < len(t) and _is_word(t[b]):
+            b += 1
+        best: dict[int, list[tuple[int, int, str, tuple[str, ...]]]] = {a: []}
+        for pos in range(a, b):
+            if pos not in best:
+                continue
+            for piece in by_start.get(pos, []):
+                if piece[1] <= b and piece[1] not in best:
+                    best[piece[1]] = best[pos] + [piece]
+        if b in best and len(best[b]) >= 2:
+            out.extend(best[b])
+    return out
 
 
 @dataclass(frozen=True)
@@ -42,37 +79,96 @@ class Linker:
             for key in {n, n.replace(" ", "")}:
                 if key:
                     entries.setdefault(key, set()).update(iris)
-        self.ambiguous = {norm(t).strip(): v for t, v in vocabulary.ambiguous.items()}
+        self.ambiguous = {norm(t).strip(): (d, [(x.concept, [norm(w) for w in x.context_words]) for x in senses])
+                          for t, (d, senses) in vocabulary.ambiguous.items()}
+        self.exact = {key: tuple(sorted(iris)) for key, iris in entries.items()}
         for key, iris in entries.items():
-            self.automaton.add_word(key, (key, tuple(sorted(iris))))
+            self.automaton.add_word(key, (key, tuple(sorted(iris)), _is_word(key[0]), _is_word(key[-1])))
         for key in self.ambiguous:
             if key not in entries:
-                self.automaton.add_word(key, (key, ()))
+                self.automaton.add_word(key, (key, (), _is_word(key[0]), _is_word(key[-1])))
         self.automaton.make_automaton()
 
     def _choose(self, key: str, iris: tuple[str, ...], context: str) -> str | None:
         if key in self.ambiguous:
             default, senses = self.ambiguous[key]
-            for sense in senses:
-                if any(norm(w) in context for w in sense.context_words):
-                    return sense.concept
+            for concept, words in senses:
+                if any(w in context for w in words):
+                    return concept
             return default or None
         return iris[0] if len(iris) == 1 else (iris[0] if iris else None)
 
     def find(self, text: str) -> list[Mention]:
         """Mentions in document order (offsets into the normalised text)."""
-        t = norm(text)
-        found: list[Mention] = []
-        for end, (key, iris) in self.automaton.iter_long(t):
+        return self.find_normalized(norm(text))
+
+    def find_normalized(self, t: str) -> list[Mention]:
+        """Leftmost-longest matches that respect English word boundaries.
+
+        When the longest match at a position is rejected by a word boundary (``BNN`` is not
+        ``BN``), a shorter label at that position, or one starting later, still counts.
+        """
+        hits: list[tuple[int, int, str, tuple[str, ...]]] = []
+        glued: list[tuple[int, int, str, tuple[str, ...]]] = []
+        rejected: list[tuple[int, int]] = []
+        n = len(t)
+        for end, (key, iris, w0, w1) in self.automaton.iter_long(t):  # the common case, in C
             start = end - len(key) + 1
-            if _is_word(key[0]) and start > 0 and _is_word(t[start - 1]):
+            if (w0 or w1) and not self._bounded(t, n, start, end, key):
+                rejected.append((start, end + 1))
+            else:
+                hits.append((start, end + 1, key, iris))
+        for a, b in rejected:  # fall back to shorter labels inside a rejected match
+            for end, (key, iris, _, _) in self.automaton.iter(t, a, b):
+                start = end - len(key) + 1
+                if self._bounded(t, n, start, end, key):
+                    hits.append((start, end + 1, key, iris))
+                elif len(key) >= 2 and key.isascii():
+                    glued.append((start, end + 1, key, iris))
+        if glued:
+            hits.extend(_tilings(t, glued))
+        if rejected:
+            hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        found: list[Mention] = []
+        pos = 0
+        ambiguous = self.ambiguous
+        for start, end, key, iris in hits:
+            if start < pos:
                 continue
-            if _is_word(key[-1]) and end + 1 < len(t) and _is_word(t[end + 1]):
-                continue
-            concept = self._choose(key, iris, t)
+            if len(iris) == 1 and key not in ambiguous:
+                concept: str | None = iris[0]
+            else:
+                concept = self._choose(key, iris, t)
             if concept:
-                found.append(Mention(concept, start, end + 1, t[start:end + 1]))
+                if start > 1 and t[start - 1] in _COORD_CHARS and _is_word(key[0]):
+                    shared = self._shared_suffix(t, start, key, pos)
+                    if shared:
+                        found.append(shared)
+                found.append(Mention(concept, start, end, t[start:end]))
+                pos = end
         return found
+
+    @staticmethod
+    def _bounded(t: str, n: int, start: int, end: int, key: str) -> bool:
+        """English labels only match whole words (offsets: first and last character)."""
+        if start > 0 and key[0] in _WORD_CHARS and t[start - 1] in _WORD_CHARS:
+            return False
+        return not (end + 1 < n and key[-1] in _WORD_CHARS and t[end + 1] in _WORD_CHARS)
+
+    def _shared_suffix(self, t: str, start: int, key: str, pos: int) -> Mention | None:
+        """"L1/L2 正则化": the first term shares the second's suffix."""
+        m = _LEAD_TOKEN.match(key)
+        if not m or m.end() == len(key):
+            return None
+        p = _COORD_BEFORE.search(t, max(pos, start - 16), start)
+        if not p or p.end() != start:
+            return None
+        other = p.group(1) + key[m.end():]
+        iris = self.exact.get(other)
+        if not iris:
+            return None
+        concept = self._choose(other, iris, t)
+        return Mention(concept, p.start(1), p.end(1), t[p.start(1):p.end(1)]) if concept else None
 
     def concepts(self, text: str) -> list[str]:
         """Distinct concepts mentioned, in order of first mention."""

@@ -1,16 +1,58 @@
-"""Candidate relations from cue words, each with the sentence that states it."""
+"""Candidate relations from cue patterns, each with the sentence that states it.
+
+Rules (cue words in `ingest/data/cues.json`, concept types from the ontology's categories):
+
+- sentence cues: a cue word between two mentions (A 缓解 B, A leads to B, A 是 B 的变体,
+  X 由 A 和 B 组成, B 发生在使用 A 时 …); a clause with no mention before the cue takes the
+  sentence's first mention, else the current topic (the answer's sub-heading or the
+  question's first concept); a negation just before the cue cancels it; a mention framed as
+  a setting (在 RNN 中, 对于深层网络) is not an actor;
+- method sentences and enumerations: 缓解X的方法包括：A；B；C, or a line ending in a colon
+  with a cue (组成 / 包括 / 引入 …) followed by list items: the head concept of each item;
+- question + answer: a question asking for a relation (如何缓解过拟合？, Transformer 的组成)
+  answered by a list: the head technique / part of each list item;
+- arrow chains (SGD -> Momentum -> NAG): each step is a variant of the one before;
+- label heads: a concept whose label is a modifier plus another concept's label
+  (双向 RNN / RNN, Nadam / Adam), both mentioned in one question, is a variant of it.
+
+Types keep directions right: `mitigates` and `causes` need a problem (category 问题与现象) as
+object and `mitigates` a non-problem subject; `partOf` needs an architecture or layer as the
+whole; `variantOf` needs two concepts of the same category. Categories are never endpoints.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .mentions import Linker, norm
+import ahocorasick
+import pyoxigraph as ox
 
-_SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=\.)\s+")
+import ontology
+from ontology.text import to_simplified
+
+from .mentions import Linker, Mention, norm
+
+_SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
+_CLAUSE_BREAK = re.compile(r"[,，:：]")
+_COMMA = re.compile(r"[,，:：]")
+_INTRO_FILLER = " :：包括有如下是为主要一般通常"
+_TOPIC_BREAK = re.compile(r"[。；;，,:：]")
+_ITEM_PREFIX = re.compile(r"^\s*(?:[-*+•·▪●○◦]\s*|\d{1,3}(?:\.\d{1,3})*\s*[.、)）]\s*|[(（]\d{1,3}[)）]\s*"
+                          r"|[a-z][.)]\s+|[ivx]{1,4}[.)]\s*)")
+_HEAD_END = re.compile(r"[,，:：;；。.!?！？]")
+_ADJACENT = re.compile(r"^(?:\s|[、/,，()（）&+]|和|与|及|或|以及|或者|如|例如|比如|等|方法|技术|层|使用|采用|"
+                       r"and|or|such as|e\.g\.|like|with)*$")
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+C = ontology.CONCEPT_NS
+PROBLEM, ARCH, LAYER = C + "problem", C + "architecture", C + "layer"
+NOT_ACTORS = {C + "mathematics", C + "metric", C + "task"}
 
 
 @dataclass(frozen=True)
@@ -25,73 +67,680 @@ class Relation:
 
 @lru_cache(maxsize=1)
 def cues() -> dict:  # type: ignore[type-arg]
+    """The cue words (ingest/data/cues.json)."""
     return json.loads(resources.files("ingest.data").joinpath("cues.json").read_text(encoding="utf-8"))
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(norm(w)) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _regexes() -> dict[str, re.Pattern[str]]:
+    c = cues()
+
+    def rx(words: Iterable[str]) -> re.Pattern[str]:
+        ws = list(words)
+        ascii_words = [w for w in ws if w.isascii()]
+        other = [w for w in ws if not w.isascii()]
+        parts = []
+        if other:
+            parts.append(f"(?:{_alt(other)})")
+        if ascii_words:
+            parts.append(rf"(?<![a-z])(?:{_alt(ascii_words)})(?![a-z])")
+        return re.compile("|".join(parts))
+
+    out = {
+        "mitigates.forward": rx(c["mitigates"]["forward"]),
+        "mitigates.passive": rx(c["mitigates"]["passive"]),
+        "mitigates.question": rx(c["mitigates"]["question"]),
+        "mitigates.method": rx(c["mitigates"]["method_words"]),
+        "causes.forward": rx(c["causes"]["forward"]),
+        "causes.passive": rx(c["causes"]["passive"]),
+        "causes.question": rx(c["causes"]["question"]),
+        "partOf.whole_first": rx(c["partOf"]["whole_first"]),
+        "partOf.part_first": rx(c["partOf"]["part_first"]),
+        "partOf.question": rx(c["partOf"]["question"]),
+        "variantOf.forward": rx(c["variantOf"]["forward"]),
+        "variantOf.object_first": rx(c["variantOf"]["object_first"]),
+        "variantOf.examples": rx(c["variantOf"]["examples"]),
+        "variantOf.heading": re.compile(rf"(?:{_alt(c['variantOf']['heading'])})\s*[:：]"),
+        "negation": rx(c["negation"]),
+        "yes_no": rx(c["yes_no"]),
+        "how": rx(c["how"]),
+        "arrow": re.compile(_alt(c["chain_arrows"])),
+    }
+    pairs = "|".join(f"{re.escape(norm(a))}(.{{1,80}}?){re.escape(norm(b))}" for a, b in c["partOf"]["between_pair"])
+    out["partOf.pair"] = re.compile(pairs)
+    return out
+
+
+_CUE_KEYS = {
+    "mitigates.forward": ("mitigates", "forward"), "mitigates.passive": ("mitigates", "passive"),
+    "mitigates.method": ("mitigates", "method_words"), "causes.forward": ("causes", "forward"),
+    "causes.passive": ("causes", "passive"), "partOf.whole_first": ("partOf", "whole_first"),
+    "partOf.part_first": ("partOf", "part_first"), "variantOf.forward": ("variantOf", "forward"),
+    "variantOf.object_first": ("variantOf", "object_first"), "variantOf.examples": ("variantOf", "examples"),
+    "variantOf.heading": ("variantOf", "heading"),
+}
+
+
+class _Hit:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: int, b: int):
+        self.a, self.b = a, b
+
+    def start(self) -> int:
+        return self.a
+
+    def end(self) -> int:
+        return self.b
+
+
+@lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    """One automaton over every cue word; a word maps to the cue kinds it belongs to."""
+    c = cues()
+    words: dict[str, set[str]] = {}
+    for key, (pred, kind) in _CUE_KEYS.items():
+        for w in c[pred][kind]:
+            words.setdefault(norm(w), set()).add(key)
+    for _a, b in c["partOf"]["between_pair"]:
+        words.setdefault(norm(b), set()).add("partOf.pair")
+    for w in c["chain_arrows"]:
+        words.setdefault(norm(w), set()).add("arrow")
+    auto = ahocorasick.Automaton()
+    for w, keys in words.items():
+        if w:
+            auto.add_word(w, (w, tuple(sorted(keys))))
+    auto.make_automaton()
+    return auto
+
+
+def cue_hits(n: str) -> dict[str, list[_Hit]]:
+    """Cue occurrences by kind in normalised text (longest at each place, English word bounds)."""
+    raw: dict[str, list[tuple[int, int]]] = {}
+    for end, (w, keys) in _cue_automaton().iter(n):
+        a, b = end - len(w) + 1, end + 1
+        if w[0].isascii() and w[0].isalpha() and a > 0 and n[a - 1].isascii() and n[a - 1].isalpha():
+            continue
+        if w[-1].isascii() and w[-1].isalpha() and b < len(n) and n[b].isascii() and n[b].isalpha():
+            continue
+        for k in keys:
+            raw.setdefault(k, []).append((a, b))
+    out: dict[str, list[_Hit]] = {}
+    for k, spans in raw.items():
+        spans.sort(key=lambda x: (x[0], -x[1]))
+        kept: list[_Hit] = []
+        for a, b in spans:
+            if kept and a < kept[-1].b:
+                continue
+            kept.append(_Hit(a, b))
+        out[k] = kept
+    return out
+
+
+@dataclass
+class _Types:
+    top: dict[str, frozenset[str]]
+    categories: frozenset[str]
+    broader: frozenset[tuple[str, str]]
+    has_narrower: frozenset[str]
+    heads: dict[str, frozenset[str]]  # concept -> concepts whose label ends its label
+
+
+@lru_cache(maxsize=1)
+def types() -> _Types:
+    """Top categories of every concept (via skos:broader), from the ontology."""
+    broader: dict[str, set[str]] = {}
+    categories: set[str] = set()
+    for q in ontology.ontology_quads():
+        p = q.predicate.value
+        if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
+            continue
+        if p == SKOS + "broader":
+            broader.setdefault(q.subject.value, set()).add(q.object.value)
+        elif p.endswith("#type") and q.object.value == ontology.NS + "Category":
+            categories.add(q.subject.value)
+    top: dict[str, frozenset[str]] = {}
+
+    def tops(c: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if c in top:
+            return top[c]
+        if c in categories or c not in broader:
+            return frozenset({c})
+        out: set[str] = set()
+        for b in broader[c]:
+            if b not in seen:
+                out |= tops(b, seen | {c})
+        top[c] = frozenset(out or {c})
+        return top[c]
+
+    for c in broader:
+        tops(c)
+    voc = ontology.vocabulary()
+    by_label: dict[str, set[str]] = {}
+    for text, iris in voc.labels.items():
+        by_label.setdefault(norm(text).replace(" ", ""), set()).update(iris)
+    has_narrower = {b for bs in broader.values() for b in bs}
+    heads: dict[str, set[str]] = {}
+    for label, iris in by_label.items():
+        for cut in range(1, len(label) - 1):
+            tail = label[cut:]
+            if tail in by_label and len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit():
+                for a in iris:
+                    heads.setdefault(a, set()).update(b for b in by_label[tail] if b != a)
+    return _Types(top, frozenset(categories), frozenset((s, o) for s, bs in broader.items() for o in bs),
+                  frozenset(has_narrower), {k: frozenset(v) for k, v in heads.items()})
+
+
+def _top(c: str) -> frozenset[str]:
+    found = types().top.get(c)
+    return found if found is not None else frozenset({c})
+
+
+def allowed(predicate: str, s: str, o: str) -> bool:
+    """Whether the ontology's types allow this triple (keeps directions right)."""
+    t = types()
+    if s == o or s in t.categories or o in t.categories:
+        return False
+    ts, to = _top(s), _top(o)
+    if predicate == "mitigates":
+        return PROBLEM in to and PROBLEM not in ts and not (ts & NOT_ACTORS)
+    if predicate == "causes":
+        return PROBLEM in to and not (ts & NOT_ACTORS)
+    if predicate == "partOf":
+        return bool(to & {ARCH, LAYER}) and PROBLEM not in ts and not (ts & NOT_ACTORS) and (o, s) not in t.broader
+    if predicate == "variantOf":
+        return bool(ts & to) and PROBLEM not in ts and not (ts & NOT_ACTORS)
+    return False
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
-def _find_cue(words: list[str], sentence: str) -> tuple[int, str] | None:
-    best = None
-    for w in words:
-        i = sentence.find(norm(w))
-        if i >= 0 and (best is None or i < best[0]):
-            best = (i, w)
-    return best
+@lru_cache(maxsize=1)
+def _locative_rx() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    loc = cues()["locative"]
+    return (re.compile(rf"(?:(?<!相)对|对于|(?:{_alt(loc['before'])}))\s*$"),
+            re.compile(rf"\s*(?:{_alt(loc['after'])})"))
 
 
-def from_sentence(sentence: str, linker: Linker) -> list[Relation]:
-    """Relations one sentence states by a cue word between two concept mentions."""
-    s = norm(sentence)
-    mentions = linker.find(sentence)
-    if len(mentions) < 2:
+def locative(n: str, m: Mention) -> bool:
+    """A mention framed as a setting (在 RNN 中, 对于深层网络), not an actor."""
+    if m.start == 0:
+        return False
+    before_rx, after_rx = _locative_rx()
+    found = before_rx.search(n, max(0, m.start - 4), m.start)
+    if not found:
+        return False
+    word = found.group(0).strip()
+    if word in ("对", "对于"):
+        return True
+    return bool(after_rx.match(n, m.end))
+
+
+def actors(linker: Linker, n: str) -> list[Mention]:
+    """Mentions in normalised text that are not settings."""
+    return [m for m in linker.find_normalized(n) if not locative(n, m)]
+
+
+class _Ctx:
+    """One sentence, normalised, with its mentions."""
+
+    def __init__(self, sentence: str, linker: Linker, normalized: str | None = None,
+                 mentions: list[Mention] | None = None):
+        self.quote = sentence.strip()
+        self.n = norm(sentence) if normalized is None else normalized
+        found = linker.find_normalized(self.n) if mentions is None else mentions
+        self.mentions = [m for m in found if not locative(self.n, m)]
+        self.cues: dict[str, list[_Hit]] = cue_hits(self.n) if self.mentions else {}
+
+    def hits(self, kind: str) -> list[_Hit]:
+        return self.cues.get(kind, [])
+
+    def negated(self, pos: int) -> bool:
+        window = self.n[max(0, pos - 12):pos]
+        return bool(_regexes()["negation"].search(window[-6:] if not window.isascii() else window))
+
+    def clause_start(self, pos: int) -> int:
+        starts = [m.end() for m in _CLAUSE_BREAK.finditer(self.n, 0, pos)]
+        return starts[-1] if starts else 0
+
+    def clause_end(self, pos: int) -> int:
+        m = _CLAUSE_BREAK.search(self.n, pos)
+        return m.start() if m else len(self.n)
+
+    def between(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= a and m.end <= b]
+
+
+def group(ctx_text: str, mentions: list[Mention], first: int = 0) -> list[Mention]:
+    """The mention at `first` and those joined to it by 和 / 、 / or / such as …"""
+    if not mentions:
         return []
-    out: list[Relation] = []
-    neg = cues()["negation"]
-    for predicate in ("mitigates", "causes", "variantOf"):
-        hit = _find_cue(cues()[predicate]["forward"], s)
-        if not hit:
-            continue
-        pos, word = hit
-        before = [m for m in mentions if m.end <= pos]
-        after = [m for m in mentions if m.start >= pos + len(norm(word))]
-        if not before or not after:
-            continue
-        if any(norm(n) in s[max(0, pos - 6):pos] for n in neg):
-            continue
-        subj = before[-1]
-        for obj in after[:1] if predicate != "variantOf" else after[:1]:
-            if subj.concept != obj.concept:
-                if predicate == "variantOf" and word.startswith("的"):
-                    subj, obj = before[0], after[0]
-                out.append(Relation(subj.concept, predicate, obj.concept, sentence.strip(), 0.6, "pattern"))
+    out = [mentions[first]]
+    for m in mentions[first + 1:]:
+        if _ADJACENT.match(ctx_text[out[-1].end:m.start]):
+            out.append(m)
+        else:
+            break
     return out
 
 
-def from_question(question: str, answer: str, linker: Linker) -> list[Relation]:
-    """'如何缓解X？' answered by a list of techniques: each technique mitigates X."""
+class _Out:
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str, str], Relation] = {}
+
+    def add(self, s: str, p: str, o: str, quote: str, conf: float, method: str) -> None:
+        if not allowed(p, s, o):
+            return
+        key = (s, p, o)
+        if key not in self.found or conf > self.found[key].confidence:
+            self.found[key] = Relation(s, p, o, quote[:1000], conf, method)
+
+
+@lru_cache(maxsize=1)
+def _connectives() -> frozenset[str]:
+    return frozenset(norm(w) for w in cues()["subject_connectives"])
+
+
+_NEW_THOUGHT = re.compile(r"^\s*(?:但是|但|而是|然而|不过|however|but)")
+
+
+def _any_cue(n: str, a: int, b: int) -> bool:
+    rx = _regexes()
+    return any(rx[k].search(n, a, b) for k in ("mitigates.forward", "causes.forward", "variantOf.forward",
+                                                "partOf.whole_first"))
+
+
+def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True) -> list[str]:
+    """Who does it: mentions before the cue in its clause; else the subject of an earlier
+    clause (not across 但/however, not past another cue); else the topic."""
+    cs = ctx.clause_start(pos)
+    before = [m for m in ctx.between(cs, pos) if not _any_cue(ctx.n, m.end, pos)]
+    if before:
+        return [m.concept for m in group(ctx.n, before)]
+    if walk:
+        end = cs
+        for _ in range(2):
+            if end <= 0 or _NEW_THOUGHT.match(ctx.n[end:pos]):
+                break
+            start = ctx.clause_start(max(0, end - 1))
+            ms = ctx.between(start, end)
+            if ms:
+                lead = ctx.n[start:ms[0].start].strip(" -*•·()（）[]【】")
+                if (not lead or lead in _connectives()) and not _any_cue(ctx.n, ms[0].end, pos):
+                    return [ms[0].concept]
+            end = start
+    return [topic] if topic else []
+
+
+def from_sentence(ctx: _Ctx, topic: str | None, out: _Out, problems: list[str] | None = None) -> None:
+    """Relations one sentence states by a cue word between mentions (or the topic)."""
+    if not ctx.mentions or not ctx.cues:
+        return
+    _effects(ctx, topic, out, problems or [])
+    _parts(ctx, topic, out)
+    _variants(ctx, topic, out)
+    if ctx.hits("arrow"):
+        _chain(ctx, out)
+
+
+def _effects(ctx: _Ctx, topic: str | None, out: _Out, problems: list[str]) -> None:
+    """mitigates / causes, forward (A 缓解 B) and passive (B 发生在使用 A 时)."""
+    n = ctx.n
+    for pred in ("mitigates", "causes"):
+        for h in ctx.hits(f"{pred}.forward"):
+            if ctx.negated(h.start()):
+                continue
+            objs = ctx.between(h.end(), ctx.clause_end(h.end()))
+            if not objs:
+                continue
+            for sc in _subject_before(ctx, h.start(), topic if pred == "mitigates" else None):
+                for om in group(n, objs):
+                    out.add(sc, pred, om.concept, ctx.quote, 0.7, "pattern")
+        for h in ctx.hits(f"{pred}.passive"):
+            if ctx.negated(h.start()):
+                continue
+            subj = ctx.between(h.end(), ctx.clause_end(h.end()))
+            targets = [x.concept for x in ctx.between(ctx.clause_start(h.start()), h.start())]
+            targets = targets or [x.concept for x in ctx.between(0, h.start())[:1]] or problems
+            for sm in group(n, subj):
+                for oc in targets:
+                    out.add(sm.concept, pred, oc, ctx.quote, 0.65, "pattern")
+
+
+def _parts(ctx: _Ctx, topic: str | None, out: _Out) -> None:
+    """partOf: X 由 A 和 B 组成, X 包括 A、B, A 是 X 的组成部分."""
+    n = ctx.n
+    if ctx.hits("partOf.pair"):
+        for mt in _regexes()["partOf.pair"].finditer(n):
+            if ctx.negated(mt.start()):
+                continue
+            inner = next(g for g in mt.groups() if g is not None)
+            start = n.index(inner, mt.start())
+            for wc in _subject_before(ctx, mt.start(), topic):
+                for pm in ctx.between(start, start + len(inner)):
+                    out.add(pm.concept, "partOf", wc, ctx.quote, 0.7, "pattern")
+    for h in ctx.hits("partOf.whole_first"):
+        if ctx.negated(h.start()):
+            continue
+        for wc in _subject_before(ctx, h.start(), topic)[:1]:
+            for pm in ctx.between(h.end(), len(n)):
+                out.add(pm.concept, "partOf", wc, ctx.quote, 0.6, "pattern")
+    for h in ctx.hits("partOf.part_first"):
+        before = ctx.between(0, h.start())
+        if len(before) >= 2 and not ctx.negated(h.start()):
+            for pm in group(n, before[:-1], 0):
+                out.add(pm.concept, "partOf", before[-1].concept, ctx.quote, 0.7, "pattern")
+
+
+def _variants(ctx: _Ctx, topic: str | None, out: _Out) -> None:
+    """variantOf: A 改进了 B, A 是 B 的变体, B 的变体如 A, 改进版本：A (under topic B)."""
+    n = ctx.n
+    for h in ctx.hits("variantOf.forward"):
+        if ctx.negated(h.start()):
+            continue
+        objs = ctx.between(h.end(), ctx.clause_end(h.end()))
+        if objs:
+            for sc in _subject_before(ctx, h.start(), topic):
+                out.add(sc, "variantOf", objs[0].concept, ctx.quote, 0.7, "pattern")
+    for h in ctx.hits("variantOf.examples"):
+        base = ctx.between(0, h.start())
+        subs = ctx.between(h.end(), ctx.clause_end(h.end()))
+        if base and subs:
+            for sm in group(n, subs):
+                out.add(sm.concept, "variantOf", base[-1].concept, ctx.quote, 0.6, "pattern")
+    examples = {h.start() for h in ctx.hits("variantOf.examples")}
+    for h in ctx.hits("variantOf.object_first"):
+        if ctx.negated(h.start()) or h.start() in examples:
+            continue
+        before = ctx.between(0, h.start())
+        if not before or not re.fullmatch(r"[\s()（）]*", n[before[-1].end:h.start()]):
+            continue
+        subjects = [x.concept for x in before[:-1][:1]] or ([topic] if topic else [])
+        for sc in subjects:
+            out.add(sc, "variantOf", before[-1].concept, ctx.quote, 0.7, "pattern")
+    if topic and ctx.hits("variantOf.heading"):
+        for mt in _regexes()["variantOf.heading"].finditer(n):
+            if mt.start() <= 4:
+                for sm in group(n, ctx.between(mt.end(), len(n))):
+                    out.add(sm.concept, "variantOf", topic, ctx.quote, 0.6, "pattern")
+
+
+def _chain(ctx: _Ctx, out: _Out) -> None:
+    """SGD -> Momentum -> NAG: each step a variant of the step before."""
+    rx = _regexes()["arrow"]
+    pieces, pos = [], 0
+    for m in rx.finditer(ctx.n):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(ctx.n)))
+    steps: list[list[str]] = []
+    for a, b in pieces:
+        ms = ctx.between(a, b)
+        if not ms:
+            steps.append([])
+            continue
+        first = group(ctx.n, ms)
+        steps.append([x.concept for x in first if "/" in ctx.n[a:b] or x is first[0]])
+    for prev, cur in zip(steps, steps[1:], strict=False):
+        for s in cur:
+            for o in prev:
+                out.add(s, "variantOf", o, ctx.quote, 0.5, "chain")
+
+
+def _item_head(text: str) -> str:
+    text = _ITEM_PREFIX.sub("", text, count=1)
+    m = _HEAD_END.search(text)
+    return text[:m.start()] if m else text
+
+
+def _is_item(line: str) -> bool:
+    return bool(_ITEM_PREFIX.match(line))
+
+
+def _items(answer_lines: list[str]) -> list[str]:
+    """List items of an answer: bullet/numbered lines, else short lines when several."""
+    items = [ln for ln in answer_lines if _is_item(ln)]
+    if len(items) >= 2:
+        return items
+    short = [ln for ln in answer_lines if 0 < len(ln.strip()) <= 30 and "。" not in ln and "http" not in ln]
+    return short if len(short) >= 2 else items
+
+
+def _targets(text: str, linker: Linker) -> list[str]:
+    return [c for c in linker.concepts(text) if PROBLEM in _top(c) and c not in types().categories]
+
+
+@lru_cache(maxsize=1)
+def _technique_tops() -> frozenset[str]:
+    return frozenset(C + c for c in cues()["technique_categories"])
+
+
+@lru_cache(maxsize=1)
+def _method_words() -> re.Pattern[str]:
+    return re.compile(_alt(cues()["mitigates"]["method_words"]))
+
+
+@lru_cache(maxsize=1)
+def _purpose() -> re.Pattern[str]:
+    return re.compile(_alt(cues()["purpose_markers"]))
+
+
+def techniques(head: str, linker: Linker, exclude: Iterable[str] = ()) -> list[str]:
+    """The techniques a list item names: its head (up to a cue, a purpose word or a comma),
+    the first mention and those joined to it, plus any mention of a technique category."""
+    rx = _regexes()
+    n = norm(head)
+    lead = rx["mitigates.forward"].match(n.lstrip())
+    if lead:  # "减少模型复杂度": what is reduced, not a technique
+        return []
+    cut = [x.start() for x in (rx["mitigates.forward"].search(n), _purpose().search(n, 1), _COMMA.search(n)) if x]
+    if cut and min(cut) > 0:
+        n = n[:min(cut)]
+    skip = set(exclude)
+    ms = [m for m in actors(linker, n) if m.concept not in skip]
+    if not ms:
+        return []
+    out = [m.concept for m in group(n, ms)]
+    out += [m.concept for m in ms if _top(m.concept) & _technique_tops()]
+    return list(dict.fromkeys(out))
+
+
+def from_question(question: str, answer_lines: list[str], linker: Linker, out: _Out) -> None:
+    """A question asking for a relation, answered by a list: each item's head concept."""
+    rx = _regexes()
     q = norm(question)
-    if not _find_cue(cues()["mitigates"]["question"], q):
-        return []
-    targets = linker.concepts(question)
-    if not targets:
-        return []
-    out = []
-    for sentence in sentences(answer):
-        for m in linker.find(sentence):
-            for target in targets:
-                if m.concept != target and m.concept not in targets:
-                    out.append(Relation(m.concept, "mitigates", target, sentence, 0.5, "question-answer"))
+    qconcepts = linker.concepts(question)
+    items = _items(answer_lines)
+    if rx["mitigates.question"].search(q):
+        targets = _targets(question, linker)
+        for item in items:
+            head = _item_head(item)
+            if set(linker.concepts(head)) & set(qconcepts):
+                continue  # the item describes the problem itself
+            for s in techniques(head, linker, qconcepts):
+                for t in targets:
+                    out.add(s, "mitigates", t, item.strip(), 0.6, "question-answer")
+    if rx["causes.question"].search(q) and not rx["yes_no"].search(q):
+        for t in _targets(question, linker):
+            for item in items:
+                head = norm(_item_head(item))
+                ms = [m for m in actors(linker, head) if m.concept not in qconcepts]
+                if ms and ms[0].start <= 3:
+                    out.add(ms[0].concept, "causes", t, item.strip(), 0.5, "question-answer")
+    if rx["partOf.question"].search(q):
+        wholes = [c for c in qconcepts if _top(c) & {ARCH, LAYER}][:1]
+        for whole in wholes:
+            for item in items:
+                head = norm(_item_head(item))
+                ms = [m for m in actors(linker, head) if m.concept not in qconcepts]
+                if ms and ms[0].start <= 3:
+                    for p in group(head, ms):
+                        out.add(p.concept, "partOf", whole, item.strip(), 0.6, "question-answer")
+
+
+def _method_lists(lines: list[str], nlines: list[str], question_targets: list[str], linker: Linker,
+                  out: _Out) -> None:
+    """缓解X的方法包括：A；B；C — or the same intro ending with a colon, then list items."""
+    rx = _regexes()
+    for i, line in enumerate(lines):
+        n = nlines[i]
+        if not _method_words().search(n) or "mitigates.method" not in cue_hits(n):
+            continue
+        for m in rx["mitigates.method"].finditer(n):
+            intro = n[:m.start()]
+            intro = intro[max(intro.rfind("。"), intro.rfind(";"), intro.rfind("；")) + 1:]
+            if not rx["mitigates.forward"].search(intro) and not rx["mitigates.question"].search(intro):
+                continue
+            if rx["negation"].search(intro[-8:]):
+                continue
+            targets = _targets(intro, linker) or question_targets
+            rest = n[m.end():]
+            chunks = re.split(r"[；;。]|(?<=[a-z)])\.\s", rest)
+            if not rest.strip(_INTRO_FILLER):
+                chunks = [x for x in lines[i + 1:] if _is_item(x)]
+            for chunk in chunks:
+                head = _ITEM_PREFIX.sub("", chunk).strip(_INTRO_FILLER)
+                for s in techniques(head, linker, targets):
+                    for t in targets:
+                        out.add(s, "mitigates", t, line.strip(), 0.65, "enumeration")
+            break
+
+
+def _enumerations(lines: list[str], nlines: list[str], topic_of: list[str | None], linker: Linker,
+                  out: _Out) -> None:
+    """A cue line ending with a colon (or a bare cue such as 组成) and the list items after it."""
+    rx = _regexes()
+    for i, _line in enumerate(lines):
+        n = _ITEM_PREFIX.sub("", nlines[i]).strip()
+        if not n or not (n.endswith((":", "：")) or len(n) <= 6):
+            continue
+        cue = rx["partOf.whole_first"].search(n) or rx["partOf.question"].search(n)
+        if not cue:
+            continue
+        before = [m for m in linker.find_normalized(n[:cue.start()])]
+        whole = before[0].concept if before else topic_of[i]
+        if not whole:
+            continue
+        for item in lines[i + 1:]:
+            if not item.strip():
+                continue
+            head = norm(_item_head(item))
+            ms = linker.find_normalized(head)
+            if not ms or ms[0].start > 3:
+                break
+            out.add(ms[0].concept, "partOf", whole, item.strip(), 0.6, "enumeration")
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    voc = ontology.vocabulary()
+    words = {norm(w) for w in cues()["generic_heads"]}
+    out: set[str] = set()
+    for text, iris in voc.labels.items():
+        if text.casefold() in words or norm(text) in words:
+            out |= iris
+    return frozenset(out)
+
+
+def _label_heads(concepts: list[str], quote_of: dict[str, str], out: _Out) -> None:
+    """双向 RNN and RNN both mentioned: the modified label names a variant."""
+    t = types()
+    present = set(concepts)
+    allowed_tops = {C + c for c in cues()["variant_categories"]}
+    for a in concepts:
+        for b in t.heads.get(a, ()):
+            if b in present and b not in _generic() and (a, b) not in t.broader and _top(b) & allowed_tops:
+                out.add(a, "variantOf", b, quote_of.get(a, ""), 0.4, "label-head")
+
+
+_SENT_END = re.compile(r"[。！？!?；;]+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
+
+
+def _spans(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of every sentence, as offsets into text."""
+    out: list[tuple[int, int, int]] = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        a = pos
+        for m in _SENT_END.finditer(line):
+            if m.end() > a - pos:
+                out.append((i, a, pos + m.end()))
+                a = pos + m.end()
+        if a < pos + len(line):
+            out.append((i, a, pos + len(line)))
+        pos += len(line) + 1
     return out
+
+
+def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation], list[str], list[str]]:
+    """Every candidate relation of one question/answer unit (deduplicated by triple), the
+    concepts its question asks about and those its answer mentions (one pass each)."""
+    out = _Out()
+    rx = _regexes()
+    qconcepts = linker.concepts(question)
+    problems = [c for c in qconcepts if PROBLEM in _top(c) and c not in types().categories]
+    default_topic = next((c for c in qconcepts if PROBLEM not in _top(c) and c not in types().categories),
+                         None)
+    nq = norm(question)
+    if not rx["yes_no"].search(nq) and not rx["how"].search(nq):
+        from_sentence(_Ctx(question, linker), None, out)
+    na = to_simplified(answer).lower()
+    aligned = len(na) == len(answer)
+    every = linker.find_normalized(na) if aligned else linker.find(answer)
+    starts = [m.start for m in every]
+    lines = answer.split("\n")
+    topic = default_topic
+    topic_of: list[str | None] = []
+    quote_of: dict[str, str] = {}
+    line_no = -1
+    line_start = [0]
+    for ln in lines:
+        line_start.append(line_start[-1] + len(ln) + 1)
+    categories = types().categories
+    for i, a, b in _spans(answer):
+        while line_no < i:
+            line_no += 1
+            stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip()
+            if 0 < len(stripped) <= 40 and not _TOPIC_BREAK.search(stripped):
+                if aligned:
+                    lo = bisect_left(starts, line_start[line_no])
+                    hi = bisect_left(starts, line_start[line_no + 1])
+                    cs = {m.concept for m in every[lo:hi]} - categories
+                else:
+                    cs = set(linker.concepts(stripped)) - categories
+                if len(cs) == 1:
+                    topic = next(iter(cs))
+            topic_of.append(topic)
+        if not answer[a:b].strip():
+            continue
+        if aligned:
+            lo, hi = bisect_left(starts, a), bisect_left(starts, b)
+            ms = [Mention(m.concept, m.start - a, m.end - a, m.surface) for m in every[lo:hi] if m.end <= b]
+            if not ms:
+                continue
+            ctx = _Ctx(answer[a:b], linker, na[a:b], ms)
+        else:
+            ctx = _Ctx(answer[a:b], linker)
+        for m in ctx.mentions:
+            quote_of.setdefault(m.concept, ctx.quote)
+        from_sentence(ctx, topic, out, problems)
+    while len(topic_of) < len(lines):
+        topic_of.append(topic)
+    from_question(question, lines, linker, out)
+    nlines = na.split("\n") if aligned else [norm(x) for x in lines]
+    _method_lists(lines, nlines, problems, linker, out)
+    _enumerations(lines, nlines, topic_of, linker, out)
+    _label_heads(list(dict.fromkeys(qconcepts + list(quote_of))), {**{c: question for c in qconcepts}, **quote_of},
+                 out)
+    return list(out.found.values()), qconcepts, list(dict.fromkeys(m.concept for m in every))
 
 
 def extract(question: str, answer: str, linker: Linker) -> list[Relation]:
     """Every candidate relation of one question/answer unit, deduplicated by triple."""
-    found: dict[tuple[str, str, str], Relation] = {}
-    for r in [*(r for s in sentences(answer) for r in from_sentence(s, linker)),
-              *from_question(question, answer, linker)]:
-        key = (r.subject, r.predicate, r.object)
-        if key not in found or r.confidence > found[key].confidence:
-            found[key] = r
-    return list(found.values())
+    return analyse(question, answer, linker)[0]
