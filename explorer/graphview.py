@@ -14,7 +14,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
 RELATION_COLOURS = {
@@ -164,6 +166,12 @@ def options(spec: GraphSpec) -> dict[str, object]:
     return opts
 
 
+@lru_cache(maxsize=4)
+def _template_env(template_dir: str) -> Environment:
+    """pyvis builds a Jinja environment per Network and so compiles its template on every render."""
+    return Environment(loader=FileSystemLoader(template_dir))
+
+
 def build_network(spec: GraphSpec) -> Network:
     """The pyvis network for a spec (every string already made safe)."""
     net = Network(
@@ -174,6 +182,7 @@ def build_network(spec: GraphSpec) -> Network:
         cdn_resources="in_line",
         bgcolor="#ffffff",
     )
+    net.templateEnv = _template_env(net.template_dir)  # one compiled template, not one per render
     for n in spec.nodes:
         colour = MISSING_COLOUR if n.missing else category_colour(n.category)
         extra: dict[str, object] = {}
