@@ -29,12 +29,15 @@ def set_focus(iri: str) -> None:
 
 def on_search(kg: KnowledgeGraph) -> None:
     """The search box changed: focus the concept it names, else keep suggestions."""
-    text = st.session_state.get("search", "")
+    text = st.session_state.get("search", "").strip()
     concept, suggestions = find_concept(kg, text)
     if concept is not None:
         set_focus(concept.iri)
-    elif text.strip():
-        st.session_state["search_miss"] = (text.strip(), suggestions)
+    elif suggestions:  # pinyin or a near miss: show the closest, offer the others
+        set_focus(suggestions[0].iri)
+        st.session_state["search_miss"] = (text, suggestions[1:], True)
+    elif text:
+        st.session_state["search_miss"] = (text, [], False)
 
 
 def init_focus(kg: KnowledgeGraph) -> None:
@@ -191,7 +194,7 @@ def evidence_lines(kg: KnowledgeGraph, subject: str, relation: str, obj: str) ->
         if ev.get("questionText"):
             parts.append(f"{t('question')}: {md(ev['questionText'])}")
         if ev.get("fileName"):
-            parts.append(f"{t('file')}: `{code(ev['fileName'])}`")
+            parts.append(f"{t('file')}: {md(ev['fileName'])}")
         if ev.get("confidence"):
             parts.append(f"{t('confidence')}: {md(ev['confidence'][:4])}")
         lines.append("- " + " · ".join(parts or [md(ev.get("method", ""))]))
@@ -214,7 +217,7 @@ def concept_card(kg: KnowledgeGraph, concept: Concept) -> None:
         cols = st.columns(len(card.categories) + 1)
         cols[0].markdown(f"**{t('category')}:**")
         for i, cat in enumerate(card.categories):
-            cols[i + 1].button(label(cat), key=f"cat-{i}", on_click=set_focus, args=(cat.iri,))
+            cols[i + 1].button(md(label(cat)), key=f"cat-{i}", on_click=set_focus, args=(cat.iri,))
     st.markdown(f"#### {t('relations')}")
     any_rel = False
     for relation in RELATIONS:
@@ -265,10 +268,6 @@ def md(text: str) -> str:
     escaped = html.escape(" ".join(str(text).split()), quote=True)
     return "".join("\\" + ch if ch in _MD_SPECIAL and ch not in "<>&" else ch for ch in escaped)
 
-
-def code(text: str) -> str:
-    """Text for an inline code span (no backticks can close it)."""
-    return str(text).replace("`", "'").replace("\n", " ")
 
 
 def iri_of(name: str) -> str:

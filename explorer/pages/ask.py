@@ -150,11 +150,12 @@ def show_compare(result: AskResult) -> None:
 def show(result: AskResult) -> None:
     """Render any kind of answer."""
     for typo, fixed in result.corrected.items():
-        st.info(t("corrected", typo=typo, fixed=label(fixed)))
+        st.info(t("corrected", typo=views.md(typo), fixed=views.md(label(fixed))))
     if result.kind in ("related", "check"):
-        if result.kind == "check":
-            st.success(t("ask_true")) if result.sections and result.sections[0].answers else st.warning(
-                t("ask_false"))
+        if result.kind == "check" and result.sections and result.sections[0].answers:
+            st.success(t("ask_true"))
+        elif result.kind == "check":
+            st.warning(t("ask_false"))
         show_sections(result.sections)
     elif result.kind == "compare":
         show_compare(result)
@@ -162,7 +163,7 @@ def show(result: AskResult) -> None:
         for c in result.concepts:
             views.concept_card(kg, c)
     else:
-        st.warning(result.message or t("no_match"))
+        st.warning(views.md(result.message) if result.message else t("no_match"))
         if result.suggestions:
             st.caption(t("did_you_mean") + " " + ", ".join(views.md(label(c)) for c in result.suggestions))
         for form in result.forms[:8]:

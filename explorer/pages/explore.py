@@ -22,14 +22,17 @@ with left:
         args=(kg,),
     )
     if st.session_state.get("search_miss"):
-        text, suggestions = st.session_state["search_miss"]
-        st.warning(f"{t('no_match')} {text}")
+        text, suggestions, nearest = st.session_state["search_miss"]
+        if nearest:
+            st.info(t("nearest", text=views.md(text)))
+        else:
+            st.warning(f"{t('no_match')} {views.md(text)}")
         if suggestions:
             st.caption(t("did_you_mean"))
             cols = st.columns(min(len(suggestions), 4))
             for i, c in enumerate(suggestions[:8]):
                 cols[i % len(cols)].button(
-                    label(c), key=f"suggest-{i}", on_click=views.set_focus, args=(c.iri,)
+                    views.md(label(c)), key=f"suggest-{i}", on_click=views.set_focus, args=(c.iri,)
                 )
     focus = views.focused(kg)
     if focus is None:

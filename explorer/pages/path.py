@@ -67,8 +67,20 @@ plan = [everything[i] for i in st.session_state["path_plan"]]
 known = [everything[i] for i in st.session_state["path_known"]]
 st.query_params["plan"] = ",".join(views.slug(c.iri) for c in plan)
 st.query_params["known"] = ",".join(views.slug(c.iri) for c in known)
+EXAMPLE_PLAN = ("Transformer", "LSTM", "循环神经网络")
+EXAMPLE_KNOWN = ("反向传播",)
+
+
+def use_example() -> None:
+    """Fill in a small plan with problems to show what the page does."""
+    for key, names in (("path_plan", EXAMPLE_PLAN), ("path_known", EXAMPLE_KNOWN)):
+        found = [find_concept(kg, n)[0] for n in names]
+        st.session_state[key] = [c.iri for c in found if c is not None and c.iri in everything]
+
+
 if not plan:
     st.info(t("path_empty"))
+    st.button(t("path_try_example"), key="path_example", on_click=use_example)
     st.stop()
 
 report: PathReport = check_path(kg, plan, known)

@@ -67,7 +67,7 @@ for i, c in enumerate(shown[:limit]):
     with st.expander(views.md(c.canonical.text) + extra):
         st.markdown(views.md(c.canonical.answer) if c.canonical.answer else f"*{t('no_answer')}*")
         for m in c.members:
-            st.markdown(f"- {views.md(m.text)} — `{views.code(m.file)}`")
+            st.markdown(f"- {views.md(m.text)} — {views.md(m.file)}")
         st.caption(t("asked_in") + " " + ", ".join(views.md(f) for f in c.files))
         names = [kg.concept(x) for x in c.concepts]
         if names:

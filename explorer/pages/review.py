@@ -53,7 +53,7 @@ for n, item in enumerate(queue[:limit]):
             if ev.question:
                 bits.append(f"{t('question')}: {views.md(ev.question)}")
             if ev.file:
-                bits.append(f"{t('file')}: `{views.code(ev.file)}`")
+                bits.append(f"{t('file')}: {views.md(ev.file)}")
             st.markdown("- " + " · ".join(bits))
         c1, c2, c3 = st.columns([3, 2, 1])
         c1.radio(t("decision"), CHOICES, key=f"{key}-dec", horizontal=True,
