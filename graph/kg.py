@@ -23,6 +23,7 @@ from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_g
 NS = ontology.NS
 RELATIONS = ontology.RELATIONS
 ONTOLOGY_VERSION = ox.NamedNode(NS + "ontologyVersion")
+DUPLICATES_GRAPH = ox.NamedNode("https://w3id.org/dlkg/graph/duplicates")
 
 
 class UnknownConcept(LookupError):
@@ -169,6 +170,17 @@ class KnowledgeGraph:
     def remove_source(self, graph: ox.NamedNode) -> None:
         """Drop one source's named graph."""
         self.backend.update(replace_graphs_update([graph], []))
+
+    def all_questions(self) -> list[tuple[str, str]]:
+        """(IRI, text) of every question, ordered by source file and position."""
+        return [(_text(r["question"]), _text(r["text"])) for r in self.select("question_texts")]
+
+    def replace_duplicates(self, duplicate_of: dict[str, str]) -> None:
+        """Atomically replace the duplicates graph: `question dlkg:duplicateOf canonical`."""
+        g = DUPLICATES_GRAPH
+        p = ox.NamedNode(NS + "duplicateOf")
+        quads = [ox.Quad(ox.NamedNode(q), p, ox.NamedNode(c), g) for q, c in sorted(duplicate_of.items())]
+        self.backend.update(replace_graphs_update([g], quads))
 
     def _cached(self, key: str, build):  # type: ignore[no-untyped-def]
         rev = self.revision()

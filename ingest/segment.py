@@ -338,7 +338,7 @@ def segment(text: str, has_concept: Callable[[str], bool] | None = None) -> list
     toc = _toc(lines)
     bare = set() if toc is not None else _bare_lists(lines)
     cands = _candidates(lines, toc, bare)
-    cands = _drop_titles(cands, lines)
+    cands = _drop_titles(cands, has_concept)
     _trim_boilerplate(cands, has_concept)
     units: list[Unit] = []
     for c in cands:
@@ -448,18 +448,29 @@ def _deeper(a: _Line, b: _Line) -> bool:
     return False
 
 
-def _drop_titles(cands: list[_Cand], lines: list[_Line]) -> list[_Cand]:
-    """Section titles: no body, not phrased as a question, followed by nested questions."""
+def _drop_titles(cands: list[_Cand], has_concept: Callable[[str], bool] | None = None) -> list[_Cand]:
+    """Section titles (no body, not phrased as a question, followed by nested questions) are
+    not questions; a question whose title names no concept takes its section's title as
+    context (LeNet-5 / 模型介绍); a section that neither asks nor links any concept
+    (参考文献, a preface) is not study material."""
     out: list[_Cand] = []
+    context: dict[int, str] = {}
     for i, c in enumerate(cands):
-        if c.forced or _has_body(c) or is_question_form(c.line.text):
-            out.append(c)
-            continue
-        nxt = cands[i + 1].line if i + 1 < len(cands) else None
-        if c.line.kind == "heading" or (nxt is not None and _deeper(c.line, nxt)):
-            continue
-        if c.line.kind in ("bold", "bullet"):
-            continue
+        depth = c.line.level or len(c.line.number)
+        asks = is_question_form(c.line.text)
+        if not (c.forced or _has_body(c) or asks):
+            nxt = cands[i + 1].line if i + 1 < len(cands) else None
+            if c.line.kind in ("heading", "bold", "bullet") or (nxt is not None and _deeper(c.line, nxt)):
+                if depth:
+                    context = {k: v for k, v in context.items() if k < depth}
+                    context[depth] = c.line.text
+                continue
+        if has_concept is not None and not c.forced and not has_concept(c.line.text):
+            if not asks and c.line.kind in ("heading", "numbered", "bold") and not has_concept("\n".join(c.body)):
+                continue
+            parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
+            if parent and has_concept(parent[-1]):
+                c.line.text = f"{parent[-1]}：{c.line.text}"
         out.append(c)
     return out
 
