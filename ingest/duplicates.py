@@ -77,7 +77,7 @@ def units(text: str, linker: Linker | None = None) -> list[str]:
 def bigrams(us: Sequence[str]) -> frozenset[str]:
     if len(us) < 2:
         return frozenset(us)
-    return frozenset(a + "\x1f" + b for a, b in zip(us, us[1:]))
+    return frozenset(a + "\x1f" + b for a, b in zip(us, us[1:], strict=False))
 
 
 @dataclass

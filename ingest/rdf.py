@@ -65,5 +65,6 @@ def _quads(doc: Extracted, g: ox.NamedNode) -> Iterator[ox.Quad]:
         yield ox.Quad(node, _n("source"), g, g)
         yield ox.Quad(node, _n("quote"), ox.Literal(r.quote), g)
         yield ox.Quad(node, _n("question"), questions[r.question], g)
-        yield ox.Quad(node, _n("confidence"), ox.Literal(f"{r.confidence:.2f}", datatype=ox.NamedNode(XSD + "decimal")), g)
+        confidence = ox.Literal(f"{r.confidence:.2f}", datatype=ox.NamedNode(XSD + "decimal"))
+        yield ox.Quad(node, _n("confidence"), confidence, g)
         yield ox.Quad(node, _n("method"), ox.Literal(r.method), g)

@@ -1,4 +1,5 @@
-"""dlkg ingest PATH...: files or folders of notes into the store, one named graph per file."""
+"""dlkg ingest PATH...: files or folders of notes into the store, one named graph per file,
+then duplicate questions re-clustered across all sources (explorer.workflows.ingest_files)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,9 @@ def _progress(done: int, total: int, report: ingest.FileReport) -> None:
 
 
 def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
-    import ingest  # here: the extractor stays off other commands' start
+    from ..workflows import ingest_files  # here: the extractor stays off other commands' start
 
-    reports = ingest.ingest_paths(args.paths, kg.replace_source, None if args.quiet else _progress)
+    reports = ingest_files(kg, args.paths, None if args.quiet else _progress)
     if not reports:
         return fail("no .md, .markdown, .txt or .html files under " + ", ".join(args.paths))
     ok = [r for r in reports if r.error is None]
