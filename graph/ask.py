@@ -195,6 +195,34 @@ def find_mentions(kg: KnowledgeGraph, text: _Text) -> list[Mention]:
     return out
 
 
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _repair(kg: KnowledgeGraph, text: _Text, mentions: list[Mention]) -> list[Mention]:
+    """A mention that is the start or end of a homophone typo (梯度 in 梯度消逝) becomes the whole word."""
+    out: list[Mention] = []
+    for n, m in enumerate(mentions):
+        lo = mentions[n - 1].end if n else 0
+        hi = mentions[n + 1].start if n + 1 < len(mentions) else len(text.compact)
+        best: tuple[int, int, Concept] | None = None
+        for left in range(0, min(4, m.start - lo) + 1):
+            for right in range(0, min(4, hi - m.end) + 1):
+                if not left and not right:
+                    continue
+                word = text.compact[m.start - left:m.end + right]
+                if not _has_cjk(word) or (best and len(word) <= best[1] - best[0]):
+                    continue
+                top = next(iter(kg.search(word, 1)), None)
+                if top is not None and top.iri != m.concept.iri and _sound(top.label) == _sound(word):
+                    best = (m.start - left, m.end + right, top)
+        if best is not None:
+            out.append(Mention(best[0], best[1], text.compact[best[0]:best[1]], best[2]))
+        else:
+            out.append(m)
+    return out
+
+
 # ---------------------------------------------------------------------------- intent
 @dataclass
 class Parse:
@@ -275,7 +303,7 @@ def parse(kg: KnowledgeGraph, sentence: str) -> Parse:
     """Read a sentence: concept mentions, then the intent and direction from the cue words."""
     text = _Text.of(sentence)
     result = Parse(sentence)
-    result.mentions = find_mentions(kg, text)
+    result.mentions = _repair(kg, text, find_mentions(kg, text))
     masked = _mask(text, [(m.start, m.end) for m in result.mentions])
     hits = _hits(text, masked)
     result.residues = _residue(text, masked, hits)
@@ -440,6 +468,10 @@ def ask(kg: KnowledgeGraph, sentence: str) -> AskResult:
             result.message = "could not read a concept or a question form in this sentence"
             return result
     result.concepts = mentions
+    index = kg._labels()[0]
+    for m in p.mentions:
+        if m.key not in index.exact:  # a homophone typo read as the concept it sounds like
+            result.corrected[m.key] = m.concept
     intent = result.intent or "define"
     result.intent = intent
     if intent == "compare" and len(mentions) < 2:

@@ -67,7 +67,8 @@ def review(kg: KnowledgeGraph, s: str, rel: str, o: str, decision: str, new: str
 @pytest.fixture
 def toy(kg: KnowledgeGraph) -> KnowledgeGraph:
     """wheel partOf axle partOf car (stated in two files); paint mitigates rust."""
-    source(kg, "a.md", [("wheel", "partOf", "axle", "轮子是车轴的一部分"), ("axle", "partOf", "car", "车轴是汽车的一部分"),
+    source(kg, "a.md", [("wheel", "partOf", "axle", "轮子是车轴的一部分"),
+                        ("axle", "partOf", "car", "车轴是汽车的一部分"),
                         ("paint", "mitigates", "rust", "油漆可以防止生锈")], concepts=True)
     source(kg, "b.md", [("axle", "partOf", "car", "汽车包括车轴")])
     return kg
