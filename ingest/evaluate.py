@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+import pyoxigraph as ox
+
 import ontology
 from ontology.text import fold
 
@@ -96,7 +98,8 @@ def broader_closure() -> frozenset[tuple[str, str]]:
     """(narrower, broader) pairs the ontology states, transitively."""
     direct: dict[str, set[str]] = defaultdict(set)
     for q in ontology.ontology_quads():
-        if q.predicate.value == SKOS_BROADER:
+        if q.predicate.value == SKOS_BROADER and isinstance(q.subject, ox.NamedNode) \
+                and isinstance(q.object, ox.NamedNode):
             direct[q.subject.value].add(q.object.value)
     pairs: set[tuple[str, str]] = set()
     for start in list(direct):
