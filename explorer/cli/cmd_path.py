@@ -41,5 +41,7 @@ def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
         print("the plan is complete and in order")
     print("plan: " + " → ".join(c.label for c in report.plan))
     if report.fringe:
-        print("ready to learn next: " + ", ".join(c.label for c in report.fringe))
+        shown = ", ".join(c.label for c in report.fringe[:15])
+        more = f" … and {len(report.fringe) - 15} more (--format json lists all)" if len(report.fringe) > 15 else ""
+        print("ready to learn next: " + shown + more)
     return 0
