@@ -41,12 +41,15 @@ from .mentions import Linker, Mention, norm
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
 _CLAUSE_BREAK = re.compile(r"[,，:：]")
 _COMMA = re.compile(r"[,，:：]")
+_CLAUSE_BREAK_ALL = re.compile(r"[,，:：;；。]")
+_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _INTRO_FILLER = " :：包括有如下是为主要一般通常"
 _TOPIC_BREAK = re.compile(r"[。；;，,:：]")
 _ITEM_PREFIX = re.compile(r"^\s*(?:[-*+•·▪●○◦]\s*|\d{1,3}(?:\.\d{1,3})*\s*[.、)）]\s*|[(（]\d{1,3}[)）]\s*"
                           r"|[a-z][.)]\s+|[ivx]{1,4}[.)]\s*)")
 _HEAD_END = re.compile(r"[,，:：;；。.!?！？]")
 _ADJACENT = re.compile(r"^(?:\s|[、/,，()（）&+]|和|与|及|或|以及|或者|如|例如|比如|等|方法|技术|层|使用|采用|"
+                       r"\d+|[一二三四五六七八九十两几]+|个|种|类|"
                        r"and|or|such as|e\.g\.|like|with)*$")
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -101,6 +104,7 @@ def _regexes() -> dict[str, re.Pattern[str]]:
         "partOf.whole_first": rx(c["partOf"]["whole_first"]),
         "partOf.part_first": rx(c["partOf"]["part_first"]),
         "partOf.question": rx(c["partOf"]["question"]),
+        "partOf.list_intro": rx(c["partOf"]["list_intro"]),
         "variantOf.forward": rx(c["variantOf"]["forward"]),
         "variantOf.object_first": rx(c["variantOf"]["object_first"]),
         "variantOf.examples": rx(c["variantOf"]["examples"]),
@@ -110,7 +114,8 @@ def _regexes() -> dict[str, re.Pattern[str]]:
         "how": rx(c["how"]),
         "arrow": re.compile(_alt(c["chain_arrows"])),
     }
-    pairs = "|".join(f"{re.escape(norm(a))}(.{{1,80}}?){re.escape(norm(b))}" for a, b in c["partOf"]["between_pair"])
+    pairs = "|".join(f"{re.escape(norm(a))}(?!于)(.{{1,80}}?){re.escape(norm(b))}"
+                     for a, b in c["partOf"]["between_pair"])
     out["partOf.pair"] = re.compile(pairs)
     return out
 
@@ -187,6 +192,8 @@ class _Types:
     categories: frozenset[str]
     broader: frozenset[tuple[str, str]]
     has_narrower: frozenset[str]
+    narrower_count: dict[str, int]
+    has_narrower_many: frozenset[str]
     heads: dict[str, frozenset[str]]  # concept -> concepts whose label ends its label
 
 
@@ -224,20 +231,31 @@ def types() -> _Types:
     for text, iris in voc.labels.items():
         by_label.setdefault(norm(text).replace(" ", ""), set()).update(iris)
     has_narrower = {b for bs in broader.values() for b in bs}
+    narrower_count: dict[str, int] = {}
+    for bs in broader.values():
+        for b in bs:
+            narrower_count[b] = narrower_count.get(b, 0) + 1
     heads: dict[str, set[str]] = {}
     for label, iris in by_label.items():
         for cut in range(1, len(label) - 1):
             tail = label[cut:]
-            if tail in by_label and len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit():
+            glued = label[cut - 1] in _WORDISH and tail[0] in _WORDISH and cut > 2  # mobilenet / lenet
+            if tail in by_label and len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit() and not glued:
                 for a in iris:
                     heads.setdefault(a, set()).update(b for b in by_label[tail] if b != a)
     return _Types(top, frozenset(categories), frozenset((s, o) for s, bs in broader.items() for o in bs),
-                  frozenset(has_narrower), {k: frozenset(v) for k, v in heads.items()})
+                  frozenset(has_narrower), narrower_count, frozenset(b for b, n in narrower_count.items() if n >= 4),
+                  {k: frozenset(v) for k, v in heads.items()})
 
 
 def _top(c: str) -> frozenset[str]:
     found = types().top.get(c)
     return found if found is not None else frozenset({c})
+
+
+@lru_cache(maxsize=1)
+def _part_tops() -> frozenset[str]:
+    return frozenset(C + c for c in cues()["part_categories"])
 
 
 def allowed(predicate: str, s: str, o: str) -> bool:
@@ -247,11 +265,12 @@ def allowed(predicate: str, s: str, o: str) -> bool:
         return False
     ts, to = _top(s), _top(o)
     if predicate == "mitigates":
-        return PROBLEM in to and PROBLEM not in ts and not (ts & NOT_ACTORS)
+        return PROBLEM in to and PROBLEM not in ts and not (ts & NOT_ACTORS) and s not in _generic()
     if predicate == "causes":
-        return PROBLEM in to and not (ts & NOT_ACTORS)
+        return PROBLEM in to and not (ts & NOT_ACTORS) and s not in _generic()
     if predicate == "partOf":
-        return bool(to & {ARCH, LAYER}) and PROBLEM not in ts and not (ts & NOT_ACTORS) and (o, s) not in t.broader
+        return bool(to & {ARCH, LAYER}) and ts <= _part_tops() and (o, s) not in t.broader \
+            and (s, o) not in t.broader
     if predicate == "variantOf":
         return bool(ts & to) and PROBLEM not in ts and not (ts & NOT_ACTORS)
     return False
@@ -282,9 +301,20 @@ def locative(n: str, m: Mention) -> bool:
     return bool(after_rx.match(n, m.end))
 
 
+@lru_cache(maxsize=1)
+def _negated_prefix() -> tuple[str, ...]:
+    return tuple(norm(w) for w in cues()["negated_prefix"])
+
+
+def negated_mention(n: str, m: Mention) -> bool:
+    """非线性模型 is not 线性模型; 没有足够的训练数据 is not training data acting."""
+    window = n[max(0, m.start - 8):m.start]
+    return window.endswith(_negated_prefix()) or any(w in window for w in _negated_prefix() if len(w) > 1)
+
+
 def actors(linker: Linker, n: str) -> list[Mention]:
-    """Mentions in normalised text that are not settings."""
-    return [m for m in linker.find_normalized(n) if not locative(n, m)]
+    """Mentions in normalised text that are not settings and not negated (非线性模型)."""
+    return [m for m in linker.find_normalized(n) if not locative(n, m) and not negated_mention(n, m)]
 
 
 class _Ctx:
@@ -295,7 +325,7 @@ class _Ctx:
         self.quote = sentence.strip()
         self.n = norm(sentence) if normalized is None else normalized
         found = linker.find_normalized(self.n) if mentions is None else mentions
-        self.mentions = [m for m in found if not locative(self.n, m)]
+        self.mentions = [m for m in found if not locative(self.n, m) and not negated_mention(self.n, m)]
         self.cues: dict[str, list[_Hit]] = cue_hits(self.n) if self.mentions else {}
 
     def hits(self, kind: str) -> list[_Hit]:
@@ -343,8 +373,8 @@ class _Out:
 
 
 @lru_cache(maxsize=1)
-def _connectives() -> frozenset[str]:
-    return frozenset(norm(w) for w in cues()["subject_connectives"])
+def _connectives() -> tuple[str, ...]:
+    return tuple(norm(w) for w in cues()["subject_connectives"])
 
 
 _NEW_THOUGHT = re.compile(r"^\s*(?:但是|但|而是|然而|不过|however|but)")
@@ -356,25 +386,29 @@ def _any_cue(n: str, a: int, b: int) -> bool:
                                                 "partOf.whole_first"))
 
 
-def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True) -> list[str]:
-    """Who does it: mentions before the cue in its clause; else the subject of an earlier
-    clause (not across 但/however, not past another cue); else the topic."""
+def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True,
+                    actor_only: bool = False) -> list[str]:
+    """Who does it: mentions before the cue in its clause; else the subject of the clause
+    before (not across 但/however, not past another cue); else the topic. `actor_only`:
+    problems are never the subject (过拟合可以用 Dropout 来缓解)."""
     cs = ctx.clause_start(pos)
-    before = [m for m in ctx.between(cs, pos) if not _any_cue(ctx.n, m.end, pos)]
+    before = [m for m in ctx.between(cs, pos) if not _any_cue(ctx.n, m.end, pos)
+              and not (actor_only and PROBLEM in _top(m.concept))]
     if before:
         return [m.concept for m in group(ctx.n, before)]
     if walk:
         end = cs
-        for _ in range(2):
+        for _ in range(1):
             if end <= 0 or _NEW_THOUGHT.match(ctx.n[end:pos]):
                 break
             start = ctx.clause_start(max(0, end - 1))
             ms = ctx.between(start, end)
             if ms:
                 lead = ctx.n[start:ms[0].start].strip(" -*•·()（）[]【】")
-                if (not lead or lead in _connectives()) and not _any_cue(ctx.n, ms[0].end, pos):
+                if (not lead or lead in _connectives() or (len(lead) <= 12 and lead.startswith(_connectives()))) \
+                        and not _any_cue(ctx.n, ms[0].end, pos):
                     return [ms[0].concept]
-            end = start
+            break
     return [topic] if topic else []
 
 
@@ -396,11 +430,15 @@ def _effects(ctx: _Ctx, topic: str | None, out: _Out, problems: list[str]) -> No
         for h in ctx.hits(f"{pred}.forward"):
             if ctx.negated(h.start()):
                 continue
-            objs = ctx.between(h.end(), ctx.clause_end(h.end()))
+            objs = group(n, ctx.between(h.end(), ctx.clause_end(h.end())))
+            if not objs and pred == "mitigates":  # 过拟合可以用 Dropout 来缓解
+                objs = [m for m in ctx.between(ctx.clause_start(h.start()), h.start()) if m.concept in problems
+                        or PROBLEM in _top(m.concept)][:1]
             if not objs:
                 continue
-            for sc in _subject_before(ctx, h.start(), topic if pred == "mitigates" else None):
-                for om in group(n, objs):
+            mitigating = pred == "mitigates"
+            for sc in _subject_before(ctx, h.start(), topic if mitigating else None, actor_only=mitigating):
+                for om in objs:
                     out.add(sc, pred, om.concept, ctx.quote, 0.7, "pattern")
         for h in ctx.hits(f"{pred}.passive"):
             if ctx.negated(h.start()):
@@ -428,8 +466,9 @@ def _parts(ctx: _Ctx, topic: str | None, out: _Out) -> None:
     for h in ctx.hits("partOf.whole_first"):
         if ctx.negated(h.start()):
             continue
+        parts = ctx.between(h.end(), ctx.clause_end(h.end()))
         for wc in _subject_before(ctx, h.start(), topic)[:1]:
-            for pm in ctx.between(h.end(), len(n)):
+            for pm in group(n, parts):
                 out.add(pm.concept, "partOf", wc, ctx.quote, 0.6, "pattern")
     for h in ctx.hits("partOf.part_first"):
         before = ctx.between(0, h.start())
@@ -531,13 +570,19 @@ def _purpose() -> re.Pattern[str]:
     return re.compile(_alt(cues()["purpose_markers"]))
 
 
-def techniques(head: str, linker: Linker, exclude: Iterable[str] = ()) -> list[str]:
+@lru_cache(maxsize=1)
+def _instruments() -> tuple[str, ...]:
+    return tuple(norm(w) for w in cues()["instrument_verbs"])
+
+
+def techniques(head: str, linker: Linker, exclude: Iterable[str] = (), strict: bool = False) -> list[str]:
     """The techniques a list item names: its head (up to a cue, a purpose word or a comma),
-    the first mention and those joined to it, plus any mention of a technique category."""
+    the first mention and those joined to it, plus any mention of a technique category.
+    `strict` (a bare answer list): the item must open with the technique or a verb of use
+    (使用 / 采用 / add …), and a model or layer counts only when it is the whole item."""
     rx = _regexes()
     n = norm(head)
-    lead = rx["mitigates.forward"].match(n.lstrip())
-    if lead:  # "减少模型复杂度": what is reduced, not a technique
+    if rx["mitigates.forward"].match(n.lstrip()):  # "减少模型复杂度": what is reduced, not a technique
         return []
     cut = [x.start() for x in (rx["mitigates.forward"].search(n), _purpose().search(n, 1), _COMMA.search(n)) if x]
     if cut and min(cut) > 0:
@@ -546,7 +591,14 @@ def techniques(head: str, linker: Linker, exclude: Iterable[str] = ()) -> list[s
     ms = [m for m in actors(linker, n) if m.concept not in skip]
     if not ms:
         return []
-    out = [m.concept for m in group(n, ms)]
+    first = group(n, ms)
+    if strict:
+        opening = n[:ms[0].start].strip(" *_()（）[]")
+        if opening and not opening.startswith(_instruments()):
+            return []
+        if not (_top(ms[0].concept) & _technique_tops() - {ARCH, LAYER}) and len(n[first[-1].end:].strip()) > 4:
+            return []
+    out = [m.concept for m in first]
     out += [m.concept for m in ms if _top(m.concept) & _technique_tops()]
     return list(dict.fromkeys(out))
 
@@ -559,20 +611,15 @@ def from_question(question: str, answer_lines: list[str], linker: Linker, out: _
     items = _items(answer_lines)
     if rx["mitigates.question"].search(q):
         targets = _targets(question, linker)
-        for item in items:
+        if len(targets) != 1:  # which item fixes which problem is not stated
+            targets = []
+        for item in items if targets else ():
             head = _item_head(item)
             if set(linker.concepts(head)) & set(qconcepts):
                 continue  # the item describes the problem itself
-            for s in techniques(head, linker, qconcepts):
+            for sc in techniques(head, linker, qconcepts, strict=True):
                 for t in targets:
-                    out.add(s, "mitigates", t, item.strip(), 0.6, "question-answer")
-    if rx["causes.question"].search(q) and not rx["yes_no"].search(q):
-        for t in _targets(question, linker):
-            for item in items:
-                head = norm(_item_head(item))
-                ms = [m for m in actors(linker, head) if m.concept not in qconcepts]
-                if ms and ms[0].start <= 3:
-                    out.add(ms[0].concept, "causes", t, item.strip(), 0.5, "question-answer")
+                    out.add(sc, "mitigates", t, item.strip(), 0.6, "question-answer")
     if rx["partOf.question"].search(q):
         wholes = [c for c in qconcepts if _top(c) & {ARCH, LAYER}][:1]
         for whole in wholes:
@@ -600,15 +647,25 @@ def _method_lists(lines: list[str], nlines: list[str], question_targets: list[st
             if rx["negation"].search(intro[-8:]):
                 continue
             targets = _targets(intro, linker) or question_targets
-            rest = n[m.end():]
-            chunks = re.split(r"[；;。]|(?<=[a-z)])\.\s", rest)
-            if not rest.strip(_INTRO_FILLER):
-                chunks = [x for x in lines[i + 1:] if _is_item(x)]
-            for chunk in chunks:
-                head = _ITEM_PREFIX.sub("", chunk).strip(_INTRO_FILLER)
-                for s in techniques(head, linker, targets):
+            cue = rx["mitigates.forward"].search(intro) or rx["mitigates.question"].search(intro)
+            start = _CLAUSE_BREAK_ALL.split(intro[:cue.start()])[-1] if cue else ""
+            named = [x.concept for x in actors(linker, start) if PROBLEM not in _top(x.concept)]
+            if named:  # "降维是缓解维数灾难的方法": the technique is named before
+                for sc in named[:1]:
                     for t in targets:
-                        out.add(s, "mitigates", t, line.strip(), 0.65, "enumeration")
+                        out.add(sc, "mitigates", t, line.strip(), 0.65, "pattern")
+                break
+            rest = n[m.end():]
+            end = re.search(r"[。!?！？]", rest)
+            rest = rest[:end.start()] if end else rest
+            chunks = [(c, line) for c in re.split(r"[；;]|(?<=[a-z)])\.\s", rest)]
+            if not rest.strip(_INTRO_FILLER):
+                chunks = [(norm(x), x) for x in lines[i + 1:] if _is_item(x)]
+            for chunk, quote in chunks:
+                head = _ITEM_PREFIX.sub("", chunk).strip(_INTRO_FILLER)
+                for sc in techniques(head, linker, targets):
+                    for t in targets:
+                        out.add(sc, "mitigates", t, quote.strip(), 0.65, "enumeration")
             break
 
 
@@ -620,12 +677,12 @@ def _enumerations(lines: list[str], nlines: list[str], topic_of: list[str | None
         n = _ITEM_PREFIX.sub("", nlines[i]).strip()
         if not n or not (n.endswith((":", "：")) or len(n) <= 6):
             continue
-        cue = rx["partOf.whole_first"].search(n) or rx["partOf.question"].search(n)
+        cue = rx["partOf.list_intro"].search(n)
         if not cue:
             continue
         before = [m for m in linker.find_normalized(n[:cue.start()])]
         whole = before[0].concept if before else topic_of[i]
-        if not whole:
+        if not whole or ARCH not in _top(whole):
             continue
         for item in lines[i + 1:]:
             if not item.strip():
@@ -655,11 +712,15 @@ def _label_heads(concepts: list[str], quote_of: dict[str, str], out: _Out) -> No
     allowed_tops = {C + c for c in cues()["variant_categories"]}
     for a in concepts:
         for b in t.heads.get(a, ()):
-            if b in present and b not in _generic() and (a, b) not in t.broader and _top(b) & allowed_tops:
+            if b in present and b not in _generic() and (a, b) not in t.broader and _top(b) & allowed_tops \
+                    and t.narrower_count.get(b, 0) < 4:
                 out.add(a, "variantOf", b, quote_of.get(a, ""), 0.4, "label-head")
 
 
 _SENT_END = re.compile(r"[。！？!?；;]+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
+
+
+MAX_SENTENCE = 2000  # longer runs without a sentence end are cut (the per-sentence work is quadratic)
 
 
 def _spans(text: str) -> list[tuple[int, int, int]]:
@@ -668,14 +729,26 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
     pos = 0
     for i, line in enumerate(text.split("\n")):
         a = pos
-        for m in _SENT_END.finditer(line):
-            if m.end() > a - pos:
-                out.append((i, a, pos + m.end()))
-                a = pos + m.end()
-        if a < pos + len(line):
-            out.append((i, a, pos + len(line)))
+        ends = [pos + m.end() for m in _SENT_END.finditer(line)] + [pos + len(line)]
+        for end in ends:
+            while end - a > MAX_SENTENCE:
+                out.append((i, a, a + MAX_SENTENCE))
+                a += MAX_SENTENCE
+            if end > a:
+                out.append((i, a, end))
+                a = end
         pos += len(line) + 1
     return out
+
+
+def _label_topic(ctx: _Ctx) -> str | None:
+    """"Dropout: 在训练时…": a sentence opening with a concept and a colon is about it."""
+    if ctx.mentions:
+        first = ctx.mentions[0]
+        lead = _ITEM_PREFIX.sub("", ctx.n[:first.start]).strip(" -*•·#")
+        if not lead and ctx.n[first.end:first.end + 3].lstrip().startswith((":", "：")):
+            return first.concept
+    return None
 
 
 def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation], list[str], list[str]]:
@@ -687,9 +760,10 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     problems = [c for c in qconcepts if PROBLEM in _top(c) and c not in types().categories]
     default_topic = next((c for c in qconcepts if PROBLEM not in _top(c) and c not in types().categories),
                          None)
-    nq = norm(question)
-    if not rx["yes_no"].search(nq) and not rx["how"].search(nq):
-        from_sentence(_Ctx(question, linker), None, out)
+    for qs in sentences(question):
+        nqs = norm(qs)
+        if not rx["yes_no"].search(nqs) and not rx["how"].search(nqs):
+            from_sentence(_Ctx(qs, linker), None, out)
     na = to_simplified(answer).lower()
     aligned = len(na) == len(answer)
     every = linker.find_normalized(na) if aligned else linker.find(answer)
@@ -729,7 +803,7 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
             ctx = _Ctx(answer[a:b], linker)
         for m in ctx.mentions:
             quote_of.setdefault(m.concept, ctx.quote)
-        from_sentence(ctx, topic, out, problems)
+        from_sentence(ctx, _label_topic(ctx) or topic, out, problems)
     while len(topic_of) < len(lines):
         topic_of.append(topic)
     from_question(question, lines, linker, out)
