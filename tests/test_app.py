@@ -272,13 +272,20 @@ def test_graphview_escapes_hostile_labels_titles_and_href() -> None:
 def test_ask_sentence_gives_table_with_evidence_and_graph(store: str) -> None:
     at = app("ask")
     at.text_input(key="ask_text").input("什么可以缓解梯度消失？")
-    at.button[0].click().run()  # the form's submit button
+    next(b for b in at.button if b.label == "提问").click().run()  # the form's submit button
     assert not at.exception
     frame = at.dataframe[0].value
     names = set(frame.iloc[:, 0])
     assert {"ReLU", "残差连接"} <= names
     assert frame.iloc[:, -1].astype(str).str.len().gt(0).all()  # every row has evidence
     assert C + "vanishing-gradient" in node_ids(graph_html(at))
+
+
+def test_ask_example_button(store: str) -> None:
+    at = app("ask")
+    at.button(key="ask_example_2").click().run()  # LSTM 和 GRU 有什么区别？
+    assert not at.exception
+    assert any("LSTM" in m.value and "GRU" in m.value for m in at.markdown)
 
 
 @pytest.mark.parametrize("form,concept,expected", [
@@ -348,7 +355,7 @@ def test_path_reports_missing_and_violations_and_downloads(store: str) -> None:
     html = graph_html(at)
     assert graphview.MISSING_COLOUR in html  # missing prerequisites highlighted
     assert "study-plan" not in html
-    assert at.query_params["plan"].startswith("transformer")
+    assert at.query_params["plan"].startswith("gru")
 
 
 def test_path_paste_list_and_deep_link(store: str) -> None:

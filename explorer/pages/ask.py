@@ -26,8 +26,22 @@ FORMS: dict[str, tuple[str, str] | None] = {
     "compare": None,
 }
 
+EXAMPLES = ("什么可以缓解过拟合？", "what causes vanishing gradients?", "LSTM 和 GRU 有什么区别？",
+            "学 Transformer 之前要学什么？")
+
+
+def use_example(sentence: str) -> None:
+    """Ask one of the example sentences."""
+    st.session_state["ask_text"] = sentence
+    st.session_state["ask_mode"] = "sentence"
+
+
 tab_sentence, tab_form = st.tabs([t("ask_sentence_tab"), t("ask_form_tab")])
 with tab_sentence:
+    cols = st.columns(len(EXAMPLES))
+    for i, example in enumerate(EXAMPLES):
+        cols[i].button(example, key=f"ask_example_{i}", on_click=use_example, args=(example,),
+                       type="tertiary")
     with st.form("ask_form"):
         st.text_input(t("ask_sentence"), key="ask_text", placeholder=t("ask_placeholder"))
         if st.form_submit_button(t("ask_button"), type="primary"):
@@ -97,6 +111,11 @@ def section_graph(kg: KnowledgeGraph, sections: list[Section]) -> str:
     return graphview.render(spec)
 
 
+def row_relation(answer: Answer) -> str:
+    """The relation read from the answer's side: Dropout 缓解 (过拟合); 循环神经网络 是……的前置 (LSTM)."""
+    return rel_label(answer.relation, "in" if answer.direction == "out" else "out")
+
+
 def show_sections(sections: list[Section]) -> None:
     """Each asked concept's answers as a table with evidence, then one graph of them all."""
     for s in sections:
@@ -106,8 +125,7 @@ def show_sections(sections: list[Section]) -> None:
             st.info(t("no_answers"))
             continue
         st.dataframe(pd.DataFrame([{
-            t("concept"): label(a.concept), t("relations"): rel_label(a.relation, a.direction)
-            if a.direction in ("in", "out") else rel_label(a.relation),
+            t("concept"): label(a.concept), t("relations"): row_relation(a),
             t("inferred"): "✓" if a.inferred else "", t("curated"): "✓" if a.curated else "",
             t("sources_col"): a.sources, t("evidence"): evidence_text(a)} for a in s.answers]),
             hide_index=True, width="stretch")

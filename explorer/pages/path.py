@@ -67,8 +67,8 @@ plan = [everything[i] for i in st.session_state["path_plan"]]
 known = [everything[i] for i in st.session_state["path_known"]]
 st.query_params["plan"] = ",".join(views.slug(c.iri) for c in plan)
 st.query_params["known"] = ",".join(views.slug(c.iri) for c in known)
-EXAMPLE_PLAN = ("Transformer", "LSTM", "循环神经网络")
-EXAMPLE_KNOWN = ("反向传播",)
+EXAMPLE_PLAN = ("GRU", "LSTM", "循环神经网络")
+EXAMPLE_KNOWN = ("多层感知机",)
 
 
 def use_example() -> None:

@@ -31,11 +31,11 @@ for iri in concepts:
         categories[found[0]] = found[1]
 
 c1, c2, c3, c4 = st.columns(4)
-pick_files = c1.multiselect(t("filter_source"), files, key="q_files")
+pick_files = c1.multiselect(t("filter_source"), files, key="q_files", placeholder=t("all"))
 pick_concepts = c2.multiselect(t("filter_concept"), concepts, key="q_concepts",
-                               format_func=lambda i: label(kg.concept(i)))
+                               format_func=lambda i: label(kg.concept(i)), placeholder=t("all"))
 pick_cats = c3.multiselect(t("filter_category"), sorted(categories, key=lambda i: categories[i]),
-                           key="q_categories", format_func=lambda i: categories.get(i, i))
+                           key="q_categories", format_func=lambda i: categories.get(i, i), placeholder=t("all"))
 needle = c4.text_input(t("filter_text"), key="q_text").strip().casefold()
 
 

@@ -14,7 +14,8 @@ kg = get_kg()
 st.title(t("page_sources"))
 
 with st.form("upload_form", clear_on_submit=True):
-    uploaded = st.file_uploader(t("upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads")
+    uploaded = st.file_uploader(t("upload"), type=UPLOAD_TYPES, accept_multiple_files=True, key="uploads",
+                                max_upload_size=max(1, UPLOAD_LIMIT // (1024 * 1024)))
     submitted = st.form_submit_button(t("ingest_button"), type="primary")
 if submitted and uploaded:
     bar = st.progress(0.0)
