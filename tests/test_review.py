@@ -76,3 +76,26 @@ def test_bad_decisions_are_refused(small_kg: KnowledgeGraph, args: tuple[str, st
     with pytest.raises(ValueError):
         record_review(small_kg, *item.key, decision, item.relation if new == "SAME" else new)
     assert decisions(small_kg) == {}
+
+
+def test_rejected_and_retyped_edges_leave_every_answer(small_kg: KnowledgeGraph) -> None:
+    from graph.answers import related
+
+    item = review_queue(small_kg)[0]
+    s, p, o = item.key
+    subject = small_kg.concept(s)
+
+    def edges() -> set[tuple[str, str, str]]:
+        return {(e.source, e.relation, e.target) for e in small_kg.edges()}
+
+    assert item.key in edges()
+    record_review(small_kg, s, p, o, "reject")
+    assert item.key not in edges()
+    assert o not in {r.concept.iri for r in small_kg.related(subject, p, "out")}
+    assert o not in {a.concept.iri for a in related(small_kg, subject, p, "out")}
+    assert not [e for e in small_kg.neighbourhood(subject)[1] if (e.source, e.relation, e.target) == item.key]
+    new = "causes" if p != "causes" else "mitigates"
+    record_review(small_kg, s, p, o, "retype", new)
+    assert item.key not in edges() and (s, new, o) in edges()
+    clear_review(small_kg, s, p, o)
+    assert item.key in edges()
