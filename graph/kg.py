@@ -17,6 +17,7 @@ import ontology
 from ontology.text import fold
 
 from . import queries
+from .review import ReviewMixin
 from .search import LabelIndex
 from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update, revision_update
 
@@ -104,7 +105,7 @@ class _LazyAdjacency(dict[str, list[Edge]]):
         return edges
 
 
-class KnowledgeGraph:
+class KnowledgeGraph(ReviewMixin):
     """dlkg's knowledge graph over any backend."""
 
     def __init__(self, backend: Backend):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
@@ -179,3 +179,24 @@ def rejected(kg: KnowledgeGraph) -> set[tuple[str, str, str]]:
     """Triples that must not appear in answers: rejected, or retyped to another relation."""
     return {k for k, (d, _) in decisions(kg).items() if d in ("reject", "retype")}
 
+
+
+class ReviewMixin:
+    """The review API as `KnowledgeGraph` methods (kg.review_queue(), kg.record_review(...), ...)."""
+
+    def review_queue(self, undecided_only: bool = False) -> list[ReviewItem]:
+        """Extracted relation triples with their evidence, lowest confidence first."""
+        return review_queue(cast("KnowledgeGraph", self), undecided_only)
+
+    def record_review(self, subject: str, relation: str, obj: str, decision: str,
+                      new_relation: str | None = None) -> None:
+        """Accept, reject or retype one triple (replaces an earlier decision)."""
+        record_review(cast("KnowledgeGraph", self), subject, relation, obj, decision, new_relation)
+
+    def clear_review(self, subject: str, relation: str, obj: str) -> None:
+        """Forget the decision on one triple."""
+        clear_review(cast("KnowledgeGraph", self), subject, relation, obj)
+
+    def review_decisions(self) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+        """Every decision: triple → (decision, new relation or None)."""
+        return decisions(cast("KnowledgeGraph", self))

@@ -99,3 +99,12 @@ def test_rejected_and_retyped_edges_leave_every_answer(small_kg: KnowledgeGraph)
     assert item.key not in edges() and (s, new, o) in edges()
     clear_review(small_kg, s, p, o)
     assert item.key in edges()
+
+
+def test_review_api_as_knowledge_graph_methods(small_kg: KnowledgeGraph) -> None:
+    item = small_kg.review_queue()[0]
+    small_kg.record_review(*item.key, "accept")
+    assert small_kg.review_decisions() == {item.key: ("accept", None)}
+    assert small_kg.review_queue(undecided_only=True) == review_queue(small_kg, undecided_only=True)
+    small_kg.clear_review(*item.key)
+    assert small_kg.review_decisions() == {}

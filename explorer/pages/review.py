@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer import views
 from explorer.state import RELATIONS, get_kg, label, rel_label, t
-from graph.review import ReviewItem, clear_review, record_review, review_queue
+from graph.review import ReviewItem
 
 kg = get_kg()
 st.title(t("page_review"))
@@ -15,7 +15,7 @@ CHOICES = ("none", "accept", "reject", "retype")
 PAGE = 25
 
 undecided = st.toggle(t("undecided_only"), key="rv_undecided")
-queue = review_queue(kg, undecided_only=undecided)
+queue = kg.review_queue(undecided_only=undecided)
 if not queue:
     st.info(t("nothing_to_review"))
     st.stop()
@@ -25,13 +25,13 @@ def save(item: ReviewItem, key: str) -> None:
     """Store the decision chosen in the widgets of one item."""
     choice = st.session_state.get(f"{key}-dec", "none")
     if choice == "none":
-        clear_review(kg, *item.key)
+        kg.clear_review(*item.key)
     elif choice == "retype":
         new = st.session_state.get(f"{key}-new")
         if new and new != item.relation:
-            record_review(kg, *item.key, "retype", new)
+            kg.record_review(*item.key, "retype", new)
     else:
-        record_review(kg, *item.key, choice)
+        kg.record_review(*item.key, choice)
     st.session_state["rv_saved"] = key
 
 
