@@ -239,7 +239,8 @@ def types() -> _Types:
     for label, iris in by_label.items():
         for cut in range(1, len(label) - 1):
             tail = label[cut:]
-            glued = label[cut - 1] in _WORDISH and tail[0] in _WORDISH and cut > 2  # mobilenet / lenet
+            # glued ASCII words: "nadam" / "adam" yes, "mobilenet" / "lenet" and "relu" / "elu" no
+            glued = label[cut - 1] in _WORDISH and tail[0] in _WORDISH and (cut > 2 or len(tail) < 4)
             if tail in by_label and len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit() and not glued:
                 for a in iris:
                     heads.setdefault(a, set()).update(b for b in by_label[tail] if b != a)
@@ -306,10 +307,18 @@ def _negated_prefix() -> tuple[str, ...]:
     return tuple(norm(w) for w in cues()["negated_prefix"])
 
 
+@lru_cache(maxsize=1)
+def _negated_suffix() -> tuple[str, ...]:
+    return tuple(norm(w) for w in cues()["negated_suffix"])
+
+
 def negated_mention(n: str, m: Mention) -> bool:
-    """非线性模型 is not 线性模型; 没有足够的训练数据 is not training data acting."""
+    """非线性模型 is not 线性模型; 没有足够的训练数据 is not training data acting; 输入层不作为网络结构."""
     window = n[max(0, m.start - 8):m.start]
-    return window.endswith(_negated_prefix()) or any(w in window for w in _negated_prefix() if len(w) > 1)
+    if window.endswith(_negated_prefix()) or any(w in window for w in _negated_prefix() if len(w) > 1):
+        return True
+    after = n[m.end:m.end + 12].lstrip(" )）")
+    return after.startswith(_negated_suffix())
 
 
 def actors(linker: Linker, n: str) -> list[Mention]:
@@ -381,9 +390,13 @@ _NEW_THOUGHT = re.compile(r"^\s*(?:但是|但|而是|然而|不过|however|but)"
 
 
 def _any_cue(n: str, a: int, b: int) -> bool:
+    """A (not negated) cue between a and b: the mention before it is another verb's subject."""
     rx = _regexes()
-    return any(rx[k].search(n, a, b) for k in ("mitigates.forward", "causes.forward", "variantOf.forward",
-                                                "partOf.whole_first"))
+    for k in ("mitigates.forward", "causes.forward", "variantOf.forward", "partOf.whole_first"):
+        for m in rx[k].finditer(n, a, b):
+            if not rx["negation"].search(n[max(0, m.start() - 6):m.start()]):
+                return True
+    return False
 
 
 def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True,
@@ -395,7 +408,8 @@ def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True,
     before = [m for m in ctx.between(cs, pos) if not _any_cue(ctx.n, m.end, pos)
               and not (actor_only and PROBLEM in _top(m.concept))]
     if before:
-        return [m.concept for m in group(ctx.n, before)]
+        used = [m for m in before if ctx.n[max(cs, m.start - 4):m.start].rstrip().endswith(_instruments())]
+        return [m.concept for m in group(ctx.n, before, before.index(used[0]) if used else 0)]
     if walk:
         end = cs
         for _ in range(1):
@@ -409,7 +423,10 @@ def _subject_before(ctx: _Ctx, pos: int, topic: str | None, walk: bool = True,
                         and not _any_cue(ctx.n, ms[0].end, pos):
                     return [ms[0].concept]
             break
-    return [topic] if topic else []
+    opening = _ITEM_PREFIX.sub("", ctx.n[:pos]).strip(" -*•·()（）[]【】0123456789.、")
+    if topic and len(opening) <= 4:  # a subjectless item: "避免梯度消失问题。" under its topic
+        return [topic]
+    return []
 
 
 def from_sentence(ctx: _Ctx, topic: str | None, out: _Out, problems: list[str] | None = None) -> None:
@@ -437,7 +454,15 @@ def _effects(ctx: _Ctx, topic: str | None, out: _Out, problems: list[str]) -> No
             if not objs:
                 continue
             mitigating = pred == "mitigates"
-            for sc in _subject_before(ctx, h.start(), topic if mitigating else None, actor_only=mitigating):
+            subjects = _subject_before(ctx, h.start(), topic if mitigating else None, actor_only=mitigating)
+            if mitigating and objs:
+                tail = ctx.n[objs[-1].end:ctx.clause_end(objs[-1].end)]
+                prep = _instrument_prep().search(tail)
+                if prep:
+                    after = ctx.between(objs[-1].end + prep.end(), ctx.clause_end(objs[-1].end))
+                    if after and PROBLEM not in _top(after[0].concept):
+                        subjects = [after[0].concept]
+            for sc in subjects:
                 for om in objs:
                     out.add(sc, pred, om.concept, ctx.quote, 0.7, "pattern")
         for h in ctx.hits(f"{pred}.passive"):
@@ -460,14 +485,14 @@ def _parts(ctx: _Ctx, topic: str | None, out: _Out) -> None:
                 continue
             inner = next(g for g in mt.groups() if g is not None)
             start = n.index(inner, mt.start())
-            for wc in _subject_before(ctx, mt.start(), topic):
+            for wc in _subject_before(ctx, mt.start(), None):
                 for pm in ctx.between(start, start + len(inner)):
                     out.add(pm.concept, "partOf", wc, ctx.quote, 0.7, "pattern")
     for h in ctx.hits("partOf.whole_first"):
         if ctx.negated(h.start()):
             continue
         parts = ctx.between(h.end(), ctx.clause_end(h.end()))
-        for wc in _subject_before(ctx, h.start(), topic)[:1]:
+        for wc in _subject_before(ctx, h.start(), None)[:1]:
             for pm in group(n, parts):
                 out.add(pm.concept, "partOf", wc, ctx.quote, 0.6, "pattern")
     for h in ctx.hits("partOf.part_first"):
@@ -526,6 +551,8 @@ def _chain(ctx: _Ctx, out: _Out) -> None:
             continue
         first = group(ctx.n, ms)
         steps.append([x.concept for x in first if "/" in ctx.n[a:b] or x is first[0]])
+    if sum(1 for st in steps if st) < 3:  # "输入层 --> 输出层" is a flow, not a lineage
+        return
     for prev, cur in zip(steps, steps[1:], strict=False):
         for s in cur:
             for o in prev:
@@ -571,6 +598,17 @@ def _purpose() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _instrument_prep() -> re.Pattern[str]:
+    words = [norm(w) for w in cues()["instrument_prepositions"]]
+    return re.compile(r"^[^,，。]{0,12}?(?<![a-z])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z])")
+
+
+@lru_cache(maxsize=1)
+def _quantities() -> tuple[str, ...]:
+    return tuple(norm(w) for w in cues()["quantity_verbs"])
+
+
+@lru_cache(maxsize=1)
 def _instruments() -> tuple[str, ...]:
     return tuple(norm(w) for w in cues()["instrument_verbs"])
 
@@ -592,14 +630,16 @@ def techniques(head: str, linker: Linker, exclude: Iterable[str] = (), strict: b
     if not ms:
         return []
     first = group(n, ms)
-    if strict:
+    if n.lstrip(" *_").startswith(_quantities()):  # 增加训练数据: a quantity, not a technique
+        first = []
+    if strict and first:
         opening = n[:ms[0].start].strip(" *_()（）[]")
         if opening and not opening.startswith(_instruments()):
             return []
         if not (_top(ms[0].concept) & _technique_tops() - {ARCH, LAYER}) and len(n[first[-1].end:].strip()) > 4:
             return []
     out = [m.concept for m in first]
-    out += [m.concept for m in ms if _top(m.concept) & _technique_tops()]
+    out += [m.concept for m in ms if _top(m.concept) & (_technique_tops() - {C + "training-practice", ARCH, LAYER})]
     return list(dict.fromkeys(out))
 
 
@@ -688,8 +728,8 @@ def _enumerations(lines: list[str], nlines: list[str], topic_of: list[str | None
             if not item.strip():
                 continue
             head = norm(_item_head(item))
-            ms = linker.find_normalized(head)
-            if not ms or ms[0].start > 3:
+            ms = actors(linker, head)
+            if not ms or head[:ms[0].start].strip(" *_"):
                 break
             out.add(ms[0].concept, "partOf", whole, item.strip(), 0.6, "enumeration")
 
@@ -754,6 +794,7 @@ def _label_topic(ctx: _Ctx) -> str | None:
 def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation], list[str], list[str]]:
     """Every candidate relation of one question/answer unit (deduplicated by triple), the
     concepts its question asks about and those its answer mentions (one pass each)."""
+    question = question[:MAX_SENTENCE]  # bounds the quadratic per-sentence work (a 1 MB heading)
     out = _Out()
     rx = _regexes()
     qconcepts = linker.concepts(question)
@@ -791,7 +832,7 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
                 if len(cs) == 1:
                     topic = next(iter(cs))
             topic_of.append(topic)
-        if not answer[a:b].strip():
+        if not answer[a:b].strip() or lines[i].lstrip().startswith("|"):  # table rows: cells, not sentences
             continue
         if aligned:
             lo, hi = bisect_left(starts, a), bisect_left(starts, b)

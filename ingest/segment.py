@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import opencc
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BREAK = re.compile(r"^(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -51,8 +53,12 @@ _SENTENCE_END = re.compile(r"[。；;!！]|\.\s|\.$")
 
 @lru_cache(maxsize=1)
 def _forms() -> dict[str, list[str]]:
-    data = resources.files("ingest.data").joinpath("questions.json").read_text(encoding="utf-8")
-    return json.loads(data)  # type: ignore[no-any-return]
+    """Question forms (ingest/data/questions.json), with traditional spellings added (問, 什麼)."""
+    data = json.loads(resources.files("ingest.data").joinpath("questions.json").read_text(encoding="utf-8"))
+    s2t = opencc.OpenCC("s2t")
+    for key in ("words", "question_markers", "answer_markers"):
+        data[key] = list(dict.fromkeys([*data[key], *(s2t.convert(w) for w in data[key])]))
+    return data  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
