@@ -3,7 +3,8 @@
 Two questions are duplicates when (see docs/ingest.md):
 
 1. their folded texts are equal (NFKC, 繁→简, case, punctuation, question filler words
-   such as 请/简要/如何/什么是/哪些 removed); or
+   such as 请/简要/如何/什么是/哪些 removed), or equal once each concept mention is replaced
+   by its concept (BN 的作用 ≡ 批量归一化的作用); or
 2. they link the same concepts (ignoring setting concepts such as 神经网络 / 深度学习)
    and their unit bigrams overlap: at least two shared, the shorter has three or more,
    overlap coefficient >= 0.6 and Jaccard >= 0.2 (a unit is a concept mention, an ASCII word or one other character,
@@ -84,6 +85,7 @@ def bigrams(us: Sequence[str]) -> frozenset[str]:
 class _Q:
     iri: str
     key: str
+    units: tuple[str, ...]
     grams: frozenset[str]
     concepts: frozenset[str]
     problems: frozenset[str]
@@ -99,12 +101,12 @@ def _profile(iri: str, text: str, linker: Linker) -> _Q:
     n = norm(text)
     asks_fix = bool(rel.cue_hits(n).get("mitigates.method")) or bool(rel._regexes()["mitigates.question"].search(n))
     fixes = asks_fix and bool(problems) and len(problems) == len(found)
-    return _Q(iri, key, bigrams(us), frozenset(found), problems, fixes)
+    return _Q(iri, key, tuple(us), bigrams(us), frozenset(found), problems, fixes)
 
 
 def similar(a: _Q, b: _Q) -> bool:
     """Whether two profiled questions ask the same thing (rules in the module docstring)."""
-    if a.key and a.key == b.key:
+    if (a.key and a.key == b.key) or (a.units and a.units == b.units):
         return True
     if a.fixes and b.fixes and a.problems == b.problems:
         return True
@@ -116,6 +118,8 @@ def similar(a: _Q, b: _Q) -> bool:
     union = len(a.grams | b.grams)
     if a.concepts:
         shorter = min(len(a.grams), len(b.grams))
+        if inter == shorter and union - inter <= 1:  # one extra unit: 介绍下 Dropout 的原理
+            return True
         return inter >= 2 and shorter >= 3 and inter / shorter >= 0.6 and inter / union >= 0.2
     return inter / union >= 0.75
 
