@@ -11,6 +11,8 @@ import ingest
 from graph import KnowledgeGraph
 from ingest.read import MAX_BYTES, SUFFIXES
 
+from .workflows import recluster
+
 UPLOAD_LIMIT = min(MAX_BYTES, 10 * 1024 * 1024)
 UPLOAD_TYPES = [s.lstrip(".") for s in SUFFIXES]
 
@@ -33,7 +35,11 @@ def safe_name(name: str) -> str:
 
 def ingest_uploads(kg: KnowledgeGraph, files: Iterable[tuple[str, bytes]],
                    progress: Callable[[int, int, UploadReport], None] | None = None) -> list[UploadReport]:
-    """Extract each (name, data) upload and replace its source graph; refused files are reported."""
+    """Extract each (name, data) upload and replace its source graph; refused files are reported.
+
+    Like `workflows.ingest_files` (which takes paths), duplicate questions are re-clustered over
+    every source once something was ingested.
+    """
     items = list(files)
     reports: list[UploadReport] = []
     for i, (raw_name, data) in enumerate(items):
@@ -54,4 +60,6 @@ def ingest_uploads(kg: KnowledgeGraph, files: Iterable[tuple[str, bytes]],
         reports.append(report)
         if progress:
             progress(i + 1, len(items), report)
+    if any(r.error is None for r in reports):
+        recluster(kg)
     return reports

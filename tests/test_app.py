@@ -448,3 +448,13 @@ def _decisions(store: str, at: AppTest) -> dict[tuple[str, str, str], tuple[str,
     from explorer.state import _open_store
 
     return decisions(_open_store(store, None))
+
+
+def test_uploads_cluster_duplicate_questions_across_files() -> None:
+    from graph.questions import question_clusters
+
+    kg = KnowledgeGraph.open(memory=True)
+    note = "## 什么是梯度消失？\n\n反向传播时梯度越来越小。\n".encode()
+    ingest_uploads(kg, [("a.md", note), ("b.md", note)])
+    clusters = question_clusters(kg)
+    assert len(clusters) == 1 and clusters[0].files == ["a.md", "b.md"]

@@ -9,6 +9,7 @@ import streamlit as st
 from explorer import views
 from explorer.state import get_kg, t
 from explorer.uploads import UPLOAD_LIMIT, UPLOAD_TYPES, UploadReport, ingest_uploads
+from explorer.workflows import recluster
 
 kg = get_kg()
 st.title(t("page_sources"))
@@ -52,6 +53,7 @@ else:
     confirm = st.checkbox(t("remove_confirm"), key="remove_confirm")
     if st.button(t("remove_button"), key="remove_button", disabled=not confirm, type="secondary"):
         kg.remove_source(ox.NamedNode(pick))
+        recluster(kg)  # its questions no longer head or join duplicate clusters
         st.session_state.pop("remove_confirm", None)
         st.session_state["removed"] = str(by_iri[pick]["file"])
         st.rerun()
