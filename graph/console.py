@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import re
+import urllib.error
+import urllib.request
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from .store import PREFIXES, Backend, EndpointStore, OxigraphStore, StoreError
+from .store import PREFIX_HEADER, PREFIXES, Backend, EndpointStore, OxigraphStore, StoreError
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 1000
@@ -115,6 +117,8 @@ def _execute(backend: Backend, query: str, form: str, limit: int | None) -> Quer
                 break
             triples.append([t.subject, t.predicate, t.object])
         return _finish(QueryResult("graph", ["subject", "predicate", "object"], triples), limit)
+    if isinstance(backend, EndpointStore):
+        return _execute_http(backend, query, form, limit)
     try:
         if form == "SELECT":
             found = backend.select(query)
@@ -132,10 +136,50 @@ def _execute(backend: Backend, query: str, form: str, limit: int | None) -> Quer
         return _finish(QueryResult("graph", ["subject", "predicate", "object"], graph), limit)
     except SyntaxError as exc:
         raise _syntax(exc) from exc
-    except StoreError as exc:
-        if "HTTP 400" in str(exc):
-            raise QueryRefused(f"bad query: {exc}") from exc
-        raise
+
+
+def _execute_http(backend: EndpointStore, query: str, form: str, limit: int | None) -> QueryResult:
+    """Stream the endpoint's answer and stop reading after `limit` rows.
+
+    A body that stops parsing part-way is an answer the server cut short (`oxigraph serve
+    --timeout-s` does that with status 200): reported as a timeout, not as a bad query.
+    """
+    accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+    req = urllib.request.Request(backend.query_url, data=(PREFIX_HEADER + query).encode(),
+                                 headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    cap = None if limit is None else limit + 1
+    try:
+        with urllib.request.urlopen(req, timeout=backend.timeout) as resp:  # noqa: S310
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                rows: list[list[Term | None]] = []
+                for q in ox.parse(resp, format=ox.RdfFormat.N_TRIPLES):
+                    if cap is not None and len(rows) >= cap:
+                        break
+                    rows.append([q.subject, q.predicate, q.object])  # type: ignore[list-item]
+                return _finish(QueryResult("graph", ["subject", "predicate", "object"], rows), limit)
+            result = ox.parse_query_results(resp, format=ox.QueryResultsFormat.JSON)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ask", ["result"], boolean=bool(result))
+            columns = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if cap is not None and len(rows) >= cap:
+                    break
+                rows.append([solution[c] for c in columns])
+            return _finish(QueryResult("select", columns, rows), limit)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+        reason = detail[0] if detail else exc.reason
+        if exc.code == 400:
+            raise QueryRefused(f"bad query: {reason}") from exc
+        raise StoreError(f"{backend.query_url}: HTTP {exc.code} {reason}") from exc
+    except SyntaxError as exc:
+        raise QueryTimeout("the endpoint cut its answer short (its own time limit?); "
+                           "narrow the query or lower --limit") from exc
+    except TimeoutError as exc:
+        raise QueryTimeout(f"the endpoint did not answer within {backend.timeout:g} s") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise StoreError(f"{backend.query_url}: endpoint unreachable ({exc})") from exc
 
 
 def _finish(result: QueryResult, limit: int | None) -> QueryResult:
@@ -150,7 +194,8 @@ def _worker(conn: Any, backend: Backend, query: str, form: str, limit: int | Non
     try:
         conn.send(("ok", _execute(backend, query, form, limit)))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-        kind = "refused" if isinstance(exc, QueryRefused) else "store" if isinstance(exc, StoreError) else "error"
+        kind = ("timeout" if isinstance(exc, QueryTimeout) else "refused" if isinstance(exc, QueryRefused)
+                else "store" if isinstance(exc, StoreError) else "error")
         conn.send((kind, " ".join(str(exc).split()) or type(exc).__name__))
     finally:
         conn.close()
@@ -198,6 +243,8 @@ def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
         parent.close()
     if status == "ok":
         return payload  # type: ignore[no-any-return]
+    if status == "timeout":
+        raise QueryTimeout(payload)
     if status == "refused":
         raise QueryRefused(payload)
     raise StoreError(payload)

@@ -98,3 +98,44 @@ def test_negative_limits_are_refused(kg: KnowledgeGraph) -> None:
         run_query(kg.backend, COUNT_CONCEPTS, limit=-1)
     with pytest.raises(QueryRefused):
         run_query(kg.backend, COUNT_CONCEPTS, timeout=-1)
+
+
+@pytest.fixture
+def strict_server(tmp_path):  # type: ignore[no-untyped-def]
+    """`oxigraph serve --timeout-s 1`: a server that cuts long answers short on its own."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "srv"), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph", "--timeout-s", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_an_answer_the_endpoint_cuts_short_is_a_timeout(strict_server: str) -> None:
+    kg = KnowledgeGraph.open(endpoint=strict_server)
+    pairs = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    first = run_query(kg.backend, pairs, limit=5, timeout=60)  # only five rows are read
+    assert len(first.rows) == 5 and first.truncated
+    with pytest.raises(QueryTimeout, match="cut its answer short"):
+        run_query(kg.backend, pairs, limit=None, timeout=60)
