@@ -57,15 +57,17 @@ def init_focus(kg: KnowledgeGraph) -> None:
             concept = everything[0] if everything else None
         if concept is not None:
             st.session_state["focus"] = concept.iri
+    # widget values are dropped when another page runs: the URL, else the last values seen, win
     if "depth" not in st.session_state:
         try:
-            depth = int(st.query_params.get("depth", "1"))
+            depth = int(st.query_params.get("depth", st.session_state.get("kept_depth", 1)))
         except ValueError:
             depth = 1
         st.session_state["depth"] = min(3, max(1, depth))
     if "relations" not in st.session_state:
         chosen = [r for r in param_list("rel") if r in RELATIONS]
-        st.session_state["relations"] = chosen or list(RELATIONS)
+        kept = st.session_state.get("kept_relations")
+        st.session_state["relations"] = chosen or (list(kept) if kept else list(RELATIONS))
 
 
 def focused(kg: KnowledgeGraph) -> Concept | None:
@@ -79,6 +81,8 @@ def focused(kg: KnowledgeGraph) -> Concept | None:
 
 def sync_url() -> None:
     """Write focus, depth and relation filters into the URL so the view can be shared."""
+    st.session_state["kept_depth"] = st.session_state.get("depth", 1)
+    st.session_state["kept_relations"] = list(st.session_state.get("relations", RELATIONS))
     wanted = {
         "concept": slug(st.session_state.get("focus", "")),
         "depth": str(st.session_state.get("depth", 1)),

@@ -194,6 +194,19 @@ def test_deep_link_restores_the_view(server: str, page: Any) -> None:
     shot(page, "deep-link")
 
 
+def test_explore_view_survives_a_visit_to_another_page(server: str, page: Any) -> None:
+    page.goto(server + "/?concept=lstm&depth=2&rel=requires")
+    graph_frame(page, 2)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="面试题").click()
+    page.wait_for_selector("h1:has-text('面试题')", timeout=30_000)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="探索").click()
+    frame = graph_frame(page, 2)
+    assert heading(page) == "LSTM"
+    assert page.locator("[data-testid='stSliderThumbValue']").first.inner_text() == "2"
+    assert set(frame.evaluate("network.body.data.edges.get().map(e => e.label)")) == {"需要"}
+    page.wait_for_url("**depth=2**", timeout=10_000)
+
+
 def test_upload_ingests(server: str, page: Any) -> None:
     page.goto(server + "/sources")
     page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
