@@ -114,21 +114,34 @@ def evidence(kg: KnowledgeGraph, source: str, relation: str, target: str) -> lis
     return out
 
 
-def _adjacency(edges: list[Edge], relation: str, direction: str) -> dict[str, list[Edge]]:
-    adj: dict[str, list[Edge]] = {}
-    for e in edges:
-        if e.relation == relation:
-            key = e.source if direction == "out" else e.target
-            adj.setdefault(key, []).append(e)
-    return adj
+def _touching(kg: KnowledgeGraph, iri: str) -> list[Edge]:
+    """Edges with `iri` at either end: from the whole-graph cache when it is warm, else one bound query."""
+    cache = getattr(kg, "_cache", {})
+    if "edges" in cache and getattr(kg, "_cache_rev", None) == kg.revision():
+        return [e for e in kg.edges() if iri in (e.source, e.target)]
+    return kg._touching(iri)
+
+
+class _Adjacency:
+    """Edges of one relation leaving each node in one direction, fetched as the walk reaches it."""
+
+    def __init__(self, kg: KnowledgeGraph, relation: str, direction: str):
+        self.kg, self.relation, self.direction = kg, relation, direction
+        self.seen: dict[str, list[Edge]] = {}
+
+    def get(self, iri: str) -> list[Edge]:
+        if iri not in self.seen:
+            key = (lambda e: e.source) if self.direction == "out" else (lambda e: e.target)
+            self.seen[iri] = [e for e in _touching(self.kg, iri) if e.relation == self.relation and key(e) == iri]
+        return self.seen[iri]
 
 
 def _one_way(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str, inferred: bool,
              with_evidence: bool) -> list[Answer]:
-    adj = _adjacency(kg.edges(), relation, direction)
+    adj = _Adjacency(kg, relation, direction)
     far = (lambda e: e.target) if direction == "out" else (lambda e: e.source)
     answers: list[Answer] = []
-    for e in adj.get(concept.iri, []):
+    for e in adj.get(concept.iri):
         if far(e) == concept.iri:
             continue
         ev = evidence(kg, e.source, relation, e.target) if with_evidence else []
@@ -141,7 +154,7 @@ def _one_way(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str
     queue = deque([concept.iri])
     while queue:
         node = queue.popleft()
-        for e in sorted(adj.get(node, []), key=lambda e: (not e.curated, -e.sources, far(e))):
+        for e in sorted(adj.get(node), key=lambda e: (not e.curated, -e.sources, far(e))):
             nxt = far(e)
             if nxt not in parent:
                 parent[nxt] = e
@@ -184,7 +197,7 @@ def related(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str 
 def neighbours(kg: KnowledgeGraph, concept: Concept) -> dict[tuple[str, str], set[str]]:
     """(relation, direction) → IRIs of directly linked concepts (for comparisons)."""
     out: dict[tuple[str, str], set[str]] = {}
-    for e in kg.edges():
+    for e in _touching(kg, concept.iri):
         if e.source == concept.iri:
             out.setdefault((e.relation, "out"), set()).add(e.target)
         if e.target == concept.iri:
