@@ -115,7 +115,10 @@ class Linker:
         for end, (key, iris, w0, w1) in self.automaton.iter_long(t):  # the common case, in C
             start = end - len(key) + 1
             if (w0 or w1) and not self._bounded(t, n, start, end, key):
-                rejected.append((start, end + 1))
+                if key.isalnum() and key.isascii():  # one word: shorter labels inside fail too
+                    glued.append((start, end + 1, key, iris))
+                else:
+                    rejected.append((start, end + 1))
             else:
                 hits.append((start, end + 1, key, iris))
         for a, b in rejected:  # fall back to shorter labels inside a rejected match
@@ -125,9 +128,9 @@ class Linker:
                     hits.append((start, end + 1, key, iris))
                 elif len(key) >= 2 and key.isascii():
                     glued.append((start, end + 1, key, iris))
-        if glued:
+        if len(glued) > 1:
             hits.extend(_tilings(t, glued))
-        if rejected:
+        if rejected or glued:
             hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         found: list[Mention] = []
         pos = 0

@@ -312,13 +312,17 @@ def _negated_suffix() -> tuple[str, ...]:
     return tuple(norm(w) for w in cues()["negated_suffix"])
 
 
+@lru_cache(maxsize=1)
+def _negated_words() -> re.Pattern[str]:
+    return re.compile(_alt(w for w in _negated_prefix() if len(w) > 1))
+
+
 def negated_mention(n: str, m: Mention) -> bool:
     """非线性模型 is not 线性模型; 没有足够的训练数据 is not training data acting; 输入层不作为网络结构."""
-    window = n[max(0, m.start - 8):m.start]
-    if window.endswith(_negated_prefix()) or any(w in window for w in _negated_prefix() if len(w) > 1):
+    start = max(0, m.start - 8)
+    if n[start:m.start].endswith(_negated_prefix()) or _negated_words().search(n, start, m.start):
         return True
-    after = n[m.end:m.end + 12].lstrip(" )）")
-    return after.startswith(_negated_suffix())
+    return n[m.end:m.end + 12].lstrip(" )）").startswith(_negated_suffix())
 
 
 def actors(linker: Linker, n: str) -> list[Mention]:
@@ -334,8 +338,10 @@ class _Ctx:
         self.quote = sentence.strip()
         self.n = norm(sentence) if normalized is None else normalized
         found = linker.find_normalized(self.n) if mentions is None else mentions
-        self.mentions = [m for m in found if not locative(self.n, m) and not negated_mention(self.n, m)]
-        self.cues: dict[str, list[_Hit]] = cue_hits(self.n) if self.mentions else {}
+        self.cues: dict[str, list[_Hit]] = cue_hits(self.n) if found else {}
+        # settings and negated mentions only matter where a cue can relate them
+        self.mentions = [m for m in found if not locative(self.n, m) and not negated_mention(self.n, m)] \
+            if self.cues else found
 
     def hits(self, kind: str) -> list[_Hit]:
         return self.cues.get(kind, [])
@@ -643,11 +649,12 @@ def techniques(head: str, linker: Linker, exclude: Iterable[str] = (), strict: b
     return list(dict.fromkeys(out))
 
 
-def from_question(question: str, answer_lines: list[str], linker: Linker, out: _Out) -> None:
+def from_question(question: str, answer_lines: list[str], linker: Linker, out: _Out,
+                  qconcepts: list[str] | None = None, normalized: str | None = None) -> None:
     """A question asking for a relation, answered by a list: each item's head concept."""
     rx = _regexes()
-    q = norm(question)
-    qconcepts = linker.concepts(question)
+    q = norm(question) if normalized is None else normalized
+    qconcepts = linker.concepts(question) if qconcepts is None else qconcepts
     items = _items(answer_lines)
     if rx["mitigates.question"].search(q):
         targets = _targets(question, linker)
@@ -801,7 +808,8 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     problems = [c for c in qconcepts if PROBLEM in _top(c) and c not in types().categories]
     default_topic = next((c for c in qconcepts if PROBLEM not in _top(c) and c not in types().categories),
                          None)
-    for qs in sentences(question):
+    nq = norm(question)
+    for qs in sentences(question) if len(qconcepts) > 1 and cue_hits(nq) else ():
         nqs = norm(qs)
         if not rx["yes_no"].search(nqs) and not rx["how"].search(nqs):
             from_sentence(_Ctx(qs, linker), None, out)
@@ -818,7 +826,14 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     for ln in lines:
         line_start.append(line_start[-1] + len(ln) + 1)
     categories = types().categories
-    for i, a, b in _spans(answer):
+    if not cue_hits(na if aligned else norm(answer)):  # no cue anywhere: no sentence states a relation
+        spans: list[tuple[int, int, int]] = []
+        for m in every:
+            i = bisect_left(line_start, m.start + 1) - 1
+            quote_of.setdefault(m.concept, lines[min(i, len(lines) - 1)].strip())
+    else:
+        spans = _spans(answer)
+    for i, a, b in spans:
         while line_no < i:
             line_no += 1
             stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip()
@@ -845,9 +860,16 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
         for m in ctx.mentions:
             quote_of.setdefault(m.concept, ctx.quote)
         from_sentence(ctx, _label_topic(ctx) or topic, out, problems)
-    while len(topic_of) < len(lines):
+    intro = bool(rx["partOf.list_intro"].search(na)) if not spans else False
+    while len(topic_of) < len(lines):  # topics of the remaining lines (all of them without cues)
+        line_no = len(topic_of)
+        stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip()
+        if spans == [] and intro and 0 < len(stripped) <= 40 and not _TOPIC_BREAK.search(stripped):
+            cs = set(linker.concepts(stripped)) - categories
+            if len(cs) == 1:
+                topic = next(iter(cs))
         topic_of.append(topic)
-    from_question(question, lines, linker, out)
+    from_question(question, lines, linker, out, qconcepts, nq)
     nlines = na.split("\n") if aligned else [norm(x) for x in lines]
     _method_lists(lines, nlines, problems, linker, out)
     _enumerations(lines, nlines, topic_of, linker, out)

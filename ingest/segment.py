@@ -79,6 +79,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     return qmark, amark, zh, en
 
 
+@lru_cache(maxsize=1)
+def _marker_starts() -> frozenset[str]:
+    """First characters of question and answer markers (a cheap test before the regexes)."""
+    f = _forms()
+    return frozenset(w[:1].casefold() for w in [*f["question_markers"], *f["answer_markers"]] if w)
+
+
 @dataclass
 class Unit:
     question: str
@@ -182,12 +189,13 @@ def _classify(raw: str, index: int) -> _Line:
             line.number = inner[0]
         return line
     plain = strip_inline(s)
-    m = qmark.match(plain)
-    if m and m.group(1).strip():
-        return _Line(index, raw, "qmark", strip_inline(m.group(1)))
-    m = amark.match(plain)
-    if m:
-        return _Line(index, raw, "answer", m.group(1).strip())
+    if plain[:1].casefold() in _marker_starts():
+        m = qmark.match(plain)
+        if m and m.group(1).strip():
+            return _Line(index, raw, "qmark", strip_inline(m.group(1)))
+        m = amark.match(plain)
+        if m:
+            return _Line(index, raw, "answer", m.group(1).strip())
     indent = len(raw) - len(raw.lstrip())
     num = _line_number(plain)
     if num and indent < 4:
@@ -471,8 +479,9 @@ def _drop_titles(cands: list[_Cand], has_concept: Callable[[str], bool] | None =
                     context = {k: v for k, v in context.items() if k < depth}
                     context[depth] = c.line.text
                 continue
-        if has_concept is not None and not c.forced and not has_concept(c.line.text):
-            if not asks and c.line.kind in ("heading", "numbered", "bold") and not has_concept("\n".join(c.body)):
+        if has_concept is not None and not c.forced and not asks and c.line.kind in ("heading", "numbered", "bold") \
+                and not has_concept(c.line.text):
+            if not has_concept("\n".join(c.body)):
                 continue
             parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
             if parent and has_concept(parent[-1]):
