@@ -741,6 +741,11 @@ def _enumerations(lines: list[str], nlines: list[str], topic_of: list[str | None
             out.add(ms[0].concept, "partOf", whole, item.strip(), 0.6, "enumeration")
 
 
+def generic_concepts() -> frozenset[str]:
+    """Concepts too generic to make a text about something (神经网络, 模型, 深度学习)."""
+    return _generic()
+
+
 @lru_cache(maxsize=1)
 def _generic() -> frozenset[str]:
     voc = ontology.vocabulary()

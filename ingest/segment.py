@@ -409,7 +409,7 @@ def _candidates(lines: list[_Line], toc: dict[int, _Line] | None, bare: set[int]
         elif k == "break":
             in_answer = False
             continue
-        if is_q and ln.text:
+        if is_q and ln.text and not _URL_ONLY.match(ln.text):
             cur = open_(ln, forced=toc is not None and ln.index in toc)
             if ln.index in bare:
                 in_answer = False
@@ -462,30 +462,53 @@ def _deeper(a: _Line, b: _Line) -> bool:
     return False
 
 
+_CITATION = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\d+\]|.*https?://|.*\bet al\b|.*\b(?:19|20)\d\d\b.*[.,])",
+                       re.IGNORECASE)
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S*\s*$", re.IGNORECASE)
+
+
+def _citations(body: list[str]) -> bool:
+    """A body made of references: [1] …, URLs, 'et al', 'Title. Journal, 2016.'"""
+    lines = [b for b in body if b.strip()]
+    return bool(lines) and sum(bool(_CITATION.match(b)) for b in lines) >= 0.6 * len(lines)
+
+
 def _drop_titles(cands: list[_Cand], has_concept: Callable[[str], bool] | None = None) -> list[_Cand]:
     """Section titles (no body, not phrased as a question, followed by nested questions) are
     not questions; a question whose title names no concept takes its section's title as
-    context (LeNet-5 / 模型介绍); a section that neither asks nor links any concept
-    (参考文献, a preface) is not study material."""
+    context (LeNet-5 / 模型介绍); a section that neither asks nor links any concept, or whose
+    body is a list of references (参考文献), is not study material; a bare URL never asks."""
     out: list[_Cand] = []
     context: dict[int, str] = {}
+
+    def remember(c: _Cand, depth: int, title: str) -> None:
+        nonlocal context
+        if depth and c.line.kind in ("heading", "numbered"):
+            context = {k: v for k, v in context.items() if k < depth}
+            context[depth] = title
+
     for i, c in enumerate(cands):
         depth = c.line.level or len(c.line.number)
-        asks = is_question_form(c.line.text)
+        title = c.line.text
+        asks = is_question_form(title)
+        if _URL_ONLY.match(title):
+            continue
         if not (c.forced or _has_body(c) or asks):
             nxt = cands[i + 1].line if i + 1 < len(cands) else None
             if c.line.kind in ("heading", "bold", "bullet") or (nxt is not None and _deeper(c.line, nxt)):
-                if depth:
-                    context = {k: v for k, v in context.items() if k < depth}
-                    context[depth] = c.line.text
+                remember(c, depth, title)
                 continue
-        if has_concept is not None and not c.forced and not asks and c.line.kind in ("heading", "numbered", "bold") \
-                and not has_concept(c.line.text):
-            if not has_concept("\n".join(c.body)):
+        if not c.forced and c.line.kind in ("heading", "numbered", "bold"):
+            named = has_concept(title) if has_concept is not None else True
+            if not named and not asks and _citations(c.body):
                 continue
-            parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
-            if parent and has_concept(parent[-1]):
-                c.line.text = f"{parent[-1]}：{c.line.text}"
+            if has_concept is not None and not named:
+                if not asks and not has_concept("\n".join(c.body)):
+                    continue
+                parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
+                if parent and has_concept(parent[-1]):
+                    c.line.text = f"{parent[-1]}：{title}"
+        remember(c, depth, title)
         out.append(c)
     return out
 
