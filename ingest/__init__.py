@@ -34,8 +34,10 @@ def extract(file_name: str, data: bytes, linker: Linker | None = None) -> Extrac
     decoded = read_text(file_name, data)
     text = decoded.text
     title = next((ln.strip(" #") for ln in text.splitlines() if ln.strip()), file_name)[:200]
-    doc = Extracted(os.path.basename(file_name), title, hashlib.sha256(data).hexdigest(), decoded.encoding)
-    units = segment(text, lambda t: bool(linker.find(t)))
+    base = os.path.basename(file_name.replace("\\", "/"))  # an upload name is a label, never a path
+    doc = Extracted(base, title, hashlib.sha256(data).hexdigest(), decoded.encoding)
+    generic = rel.generic_concepts()
+    units = segment(text, lambda t: any(m.concept not in generic for m in linker.find(t)))
     if len(units) > MAX_QUESTIONS:  # bounds the write: one update holds the whole document
         raise RefusedFile(f"too many questions ({len(units)}, limit {MAX_QUESTIONS} per document): split the file")
     for unit in units:
