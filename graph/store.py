@@ -87,6 +87,7 @@ class OxigraphStore:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False):
         self._path = str(path) if path is not None else None
+        self._read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -159,8 +160,8 @@ class OxigraphStore:
 
     def close(self) -> None:
         store = self.__dict__.pop("_store", None)
-        if store is not None and self._path is not None:
-            store.flush()
+        if store is not None and self._path is not None and not self._read_only:
+            store.flush()  # a read-only instance cannot flush (RuntimeError)
 
 
 _WHERE = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
