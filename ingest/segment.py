@@ -183,6 +183,9 @@ def _classify(raw: str, index: int) -> _Line:
     m = _HEADING.match(s)
     if m:
         level, text = len(m.group(1)), strip_inline(m.group(2))
+        marked = qmark.match(text) if text[:1].casefold() in _marker_starts() else None
+        if marked and marked.group(1).strip():  # ## Q3. Why …?
+            text = strip_inline(marked.group(1))
         inner = _line_number(text)
         line = _Line(index, raw, "heading", inner[1] if inner else text, level=level)
         if inner:
@@ -213,8 +216,8 @@ def _line_number(text: str) -> tuple[tuple[int, ...], str] | None:
     if m and m.group(2).strip():
         return _number(m.group(1)), strip_inline(m.group(2))
     m = _CNNUM.match(text)
-    if m:
-        return _cn_number(m.group(1)), strip_inline(m.group(2))
+    if m:  # another numbering style: 三、 never continues a list of 1. 2.
+        return tuple(1000 + n for n in _cn_number(m.group(1))), strip_inline(m.group(2))
     return None
 
 
@@ -428,6 +431,8 @@ def _answer_line(ln: _Line) -> str:
         return ""
     if ln.kind == "numbered":
         return ln.raw.strip()
+    if ln.kind == "answer":  # the marker (答： / Answer:) is not part of the answer
+        return ln.text
     if ln.kind == "bullet":
         m = _BULLET.match(ln.raw.strip())
         return "- " + _inline(m.group(2) if m else ln.raw.strip())
