@@ -124,7 +124,8 @@ _CUE_KEYS = {
     "mitigates.forward": ("mitigates", "forward"), "mitigates.passive": ("mitigates", "passive"),
     "mitigates.method": ("mitigates", "method_words"), "causes.forward": ("causes", "forward"),
     "causes.passive": ("causes", "passive"), "partOf.whole_first": ("partOf", "whole_first"),
-    "partOf.part_first": ("partOf", "part_first"), "variantOf.forward": ("variantOf", "forward"),
+    "partOf.part_first": ("partOf", "part_first"), "partOf.introduces": ("partOf", "introduces"),
+    "variantOf.forward": ("variantOf", "forward"),
     "variantOf.object_first": ("variantOf", "object_first"), "variantOf.examples": ("variantOf", "examples"),
     "variantOf.heading": ("variantOf", "heading"),
 }
@@ -501,6 +502,15 @@ def _parts(ctx: _Ctx, topic: str | None, out: _Out) -> None:
         for wc in _subject_before(ctx, h.start(), None)[:1]:
             for pm in group(n, parts):
                 out.add(pm.concept, "partOf", wc, ctx.quote, 0.6, "pattern")
+    if topic and ARCH in _top(topic):
+        for h in ctx.hits("partOf.introduces"):  # "- 简化 LSTM 的结构，并引入重置门" under GRU
+            opening = _ITEM_PREFIX.sub("", n[ctx.clause_start(h.start()):h.start()]).strip(" -*•并且而和,，")
+            end = ctx.clause_end(h.end())
+            parts = group(n, ctx.between(h.end(), end))
+            rest = re.sub(r"[(（][^)）]*[)）]", "", n[parts[-1].end:end]).strip(" 。.;；)）") if parts else "x"
+            if not opening and not rest and not ctx.negated(h.start()):  # the clause is just "引入 X"
+                for pm in parts:
+                    out.add(pm.concept, "partOf", topic, ctx.quote, 0.55, "pattern")
     for h in ctx.hits("partOf.part_first"):
         before = ctx.between(0, h.start())
         if len(before) >= 2 and not ctx.negated(h.start()):

@@ -508,7 +508,7 @@ def _drop_titles(cands: list[_Cand], has_concept: Callable[[str], bool] | None =
             if not named and not asks and _citations(c.body):
                 continue
             if has_concept is not None and not named:
-                if not asks and not has_concept("\n".join(c.body)):
+                if not asks and _has_body(c) and not has_concept("\n".join(c.body)):
                     continue
                 parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
                 if parent and has_concept(parent[-1]):
