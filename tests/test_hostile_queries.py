@@ -178,7 +178,7 @@ def test_results_are_capped(graph: KnowledgeGraph) -> None:
     result = run_query(kg.backend, "SELECT * WHERE { ?s ?p ?o }", limit=50)
     assert len(result.rows) == 50 and result.truncated
     constructed = run_query(kg.backend, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=7)
-    assert len(graph.rows) == 7 and graph.truncated
+    assert len(constructed.rows) == 7 and constructed.truncated
     small = run_query(kg.backend, "SELECT * WHERE { ?s a dlkg:Concept } LIMIT 3", limit=50)
     assert len(small.rows) == 3 and not small.truncated
 
