@@ -851,7 +851,8 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     for i, a, b in spans:
         while line_no < i:
             line_no += 1
-            stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip()
+            line = lines[line_no]
+            stripped = _ITEM_PREFIX.sub("", line).strip() if 0 < len(line) <= 60 else ""
             if 0 < len(stripped) <= 40 and not _TOPIC_BREAK.search(stripped):
                 if aligned:
                     lo = bisect_left(starts, line_start[line_no])
@@ -878,7 +879,7 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     intro = bool(rx["partOf.list_intro"].search(na)) if not spans else False
     while len(topic_of) < len(lines):  # topics of the remaining lines (all of them without cues)
         line_no = len(topic_of)
-        stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip()
+        stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip() if intro and len(lines[line_no]) <= 60 else ""
         if spans == [] and intro and 0 < len(stripped) <= 40 and not _TOPIC_BREAK.search(stripped):
             cs = set(linker.concepts(stripped)) - categories
             if len(cs) == 1:
