@@ -17,19 +17,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pyoxigraph as ox
 
-from .kg import Concept, KnowledgeGraph
+from .kg import NS, Concept, KnowledgeGraph
+
+
+def relation_pairs(kg: KnowledgeGraph, relation: str) -> list[tuple[str, str]]:
+    """(subject, object) IRIs of one relation, review decisions applied (cached per store revision)."""
+    def build() -> list[tuple[str, str]]:
+        rows = kg.select("relation_pairs", relation=ox.NamedNode(NS + relation))
+        return sorted({(r["s"].value, r["o"].value) for r in rows
+                       if isinstance(r.get("s"), ox.NamedNode) and isinstance(r.get("o"), ox.NamedNode)})
+    return kg._cached("pairs " + relation, build)  # type: ignore[no-any-return]
 
 
 def prerequisite_graph(kg: KnowledgeGraph) -> nx.DiGraph:
     """The requires-only graph with edges prerequisite → dependant (cached per store revision)."""
     def build() -> nx.DiGraph:
         g = nx.DiGraph()
-        for e in kg.edges():
-            if e.relation == "requires" and e.source != e.target:
-                g.add_edge(e.target, e.source)
-            elif e.relation == "requires":
-                g.add_edge(e.source, e.source)  # a self-loop is a cycle of one
+        g.add_edges_from((o, s) for s, o in relation_pairs(kg, "requires"))
         return g
     return kg._cached("paths.prerequisites", build)  # type: ignore[no-any-return]
 

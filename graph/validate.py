@@ -22,7 +22,7 @@ import pyoxigraph as ox
 import ontology
 
 from .kg import Concept, KnowledgeGraph
-from .paths import find_cycles
+from .paths import find_cycles, relation_pairs
 
 SH = "http://www.w3.org/ns/shacl#"
 ACYCLIC = ("requires", "partOf")
@@ -123,7 +123,7 @@ def relation_cycles(kg: KnowledgeGraph, relations: tuple[str, ...] = ACYCLIC) ->
     out: dict[str, list[list[Concept]]] = {}
     for rel in relations:
         g = nx.DiGraph()
-        g.add_edges_from((e.source, e.target) for e in kg.edges() if e.relation == rel)
+        g.add_edges_from(relation_pairs(kg, rel))
         out[rel] = [[kg.concept(i) for i in cycle] for cycle in find_cycles(g)]
     return out
 
