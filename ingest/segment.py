@@ -264,13 +264,15 @@ def _short(ln: _Line, limit: int = 80) -> bool:
 
 def _toc(lines: list[_Line]) -> dict[int, _Line] | None:
     """A table of contents: forced question lines in the body (index → line), or None."""
+    blocks = [block for block in _blocks(lines)
+              if len(block) >= 3 and all(b.kind in ("plain", "numbered") and _short(b) for b in block)]
+    if not blocks:
+        return None
     later: dict[str, list[int]] = {}
     for ln in lines:
         if ln.kind in ("plain", "numbered", "bold", "heading") and ln.text:
             later.setdefault(_fold_key(ln.raw.strip()), []).append(ln.index)
-    for block in _blocks(lines):
-        if len(block) < 3 or not all(b.kind in ("plain", "numbered") and _short(b) for b in block):
-            continue
+    for block in blocks:
         end = block[-1].index
         hits = []
         for b in block:
@@ -503,14 +505,14 @@ def _drop_titles(cands: list[_Cand], has_concept: Callable[[str], bool] | None =
             if c.line.kind in ("heading", "bold", "bullet") or (nxt is not None and _deeper(c.line, nxt)):
                 remember(c, depth, title)
                 continue
-        if not c.forced and c.line.kind in ("heading", "numbered", "bold"):
+        parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
+        if not c.forced and c.line.kind in ("heading", "numbered", "bold") and (not asks or parent):
             named = has_concept(title) if has_concept is not None else True
             if not named and not asks and _citations(c.body):
                 continue
             if has_concept is not None and not named:
                 if not asks and _has_body(c) and not has_concept("\n".join(c.body)):
                     continue
-                parent = [v for k, v in sorted(context.items()) if k < depth or not depth]
                 if parent and has_concept(parent[-1]):
                     c.line.text = f"{parent[-1]}：{title}"
         remember(c, depth, title)
