@@ -458,3 +458,22 @@ def test_uploads_cluster_duplicate_questions_across_files() -> None:
     ingest_uploads(kg, [("a.md", note), ("b.md", note)])
     clusters = question_clusters(kg)
     assert len(clusters) == 1 and clusters[0].files == ["a.md", "b.md"]
+
+
+def test_every_example_query_runs_and_answers(store: str) -> None:
+    from explorer.examples import examples
+    from explorer.state import _open_store
+    from graph.console import run_query
+
+    kg = _open_store(store, None)
+    item = kg.review_queue()[0]
+    kg.record_review(*item.key, "accept")  # so that the reviews example has something to show
+    found = examples()
+    assert len(found) >= 8 and all(e.title_en != e.name and e.title_zh != e.name for e in found)
+    for e in found:
+        result = run_query(kg.backend, e.text, limit=1000, timeout=None)
+        assert result.boolean if result.kind == "ask" else result.rows, e.name
+        if e.text.lstrip("#").find("SELECT DISTINCT") >= 0:
+            rows = [tuple(map(str, r)) for r in result.rows]
+            assert len(rows) == len(set(rows)), e.name
+    kg.clear_review(*item.key)
