@@ -477,3 +477,17 @@ def test_every_example_query_runs_and_answers(store: str) -> None:
             rows = [tuple(map(str, r)) for r in result.rows]
             assert len(rows) == len(set(rows)), e.name
     kg.clear_review(*item.key)
+
+
+@pytest.mark.parametrize("page", ["questions", "review", "sources"])
+def test_hostile_text_is_inert_on_every_page(store: str, page: str) -> None:
+    at = app(page)
+    if page == "questions":
+        at.text_input(key="q_text").input("ReLU").run()
+    shown = texts(at) + "\n".join(str(x.value) for x in [*at.success, *at.warning, *at.info])
+    _inert(shown)
+    if page != "sources":  # the sources page shows file names in tables (plain text cells)
+        assert "&lt;script&gt;" in shown or "&lt;img" in shown
+    else:
+        files = set(at.dataframe[0].value.iloc[:, 0])
+        assert EVIL_FILE in files  # shown as text in a grid cell, never as HTML

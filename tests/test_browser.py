@@ -65,8 +65,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kg.replace_source(graph, quads)
     kg.close()
     port = _free_port()
-    dlkg = shutil.which("dlkg")
-    cmd = [dlkg] if dlkg else [sys.executable, "-m", "explorer.cli"]
+    beside = Path(sys.executable).parent / "dlkg"  # the console script of this environment
+    dlkg = str(beside) if beside.exists() else shutil.which("dlkg")
+    cmd = [dlkg] if dlkg else [sys.executable, "-c", "import sys; from explorer.cli import main; sys.exit(main())"]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen([*cmd, "--store", str(store), "explore", "--headless", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
