@@ -205,7 +205,7 @@ def evidence_lines(kg: KnowledgeGraph, subject: str, relation: str, obj: str) ->
     return lines
 
 
-def concept_card(kg: KnowledgeGraph, concept: Concept) -> None:
+def concept_card(kg: KnowledgeGraph, concept: Concept, prefix: str = "") -> None:
     """The side panel: labels, definition, category, relations with evidence, questions."""
     card = kg.card(concept)
     st.subheader(f"{label(concept)}")
@@ -221,7 +221,7 @@ def concept_card(kg: KnowledgeGraph, concept: Concept) -> None:
         cols = st.columns(len(card.categories) + 1)
         cols[0].markdown(f"**{t('category')}:**")
         for i, cat in enumerate(card.categories):
-            cols[i + 1].button(md(label(cat)), key=f"cat-{i}", on_click=set_focus, args=(cat.iri,))
+            cols[i + 1].button(md(label(cat)), key=f"{prefix}cat-{i}", on_click=set_focus, args=(cat.iri,))
     st.markdown(f"#### {t('relations')}")
     any_rel = False
     for relation in RELATIONS:
@@ -246,7 +246,7 @@ def concept_card(kg: KnowledgeGraph, concept: Concept) -> None:
                     st.markdown("\n".join(evidence_lines(kg, subject, relation, obj)) or "—")
                     st.button(
                         f"→ {label(r.concept)}",
-                        key=f"go-{relation}-{direction}-{i}",
+                        key=f"{prefix}go-{relation}-{direction}-{i}",
                         on_click=set_focus,
                         args=(r.concept.iri,),
                     )

@@ -491,3 +491,11 @@ def test_hostile_text_is_inert_on_every_page(store: str, page: str) -> None:
     else:
         files = set(at.dataframe[0].value.iloc[:, 0])
         assert EVIL_FILE in files  # shown as text in a grid cell, never as HTML
+
+
+def test_ask_definition_of_two_concepts(store: str) -> None:
+    at = app("ask")
+    at.text_input(key="ask_text").input("什么是 ReLU 和 Sigmoid？")
+    next(b for b in at.button if b.label == "提问").click().run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["ReLU", "Sigmoid"]

@@ -178,8 +178,8 @@ def show(result: AskResult) -> None:
     elif result.kind == "compare":
         show_compare(result)
     elif result.kind == "define":
-        for c in result.concepts:
-            views.concept_card(kg, c)
+        for n, c in enumerate(result.concepts):
+            views.concept_card(kg, c, prefix=f"ask{n}-")
     else:
         st.warning(views.md(result.message) if result.message else t("no_match"))
         if result.suggestions:
