@@ -19,6 +19,7 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader
 from pyvis.network import Network
 
+# one colour per relation type (edges and legend), colour-blind friendly (Okabe-Ito)
 RELATION_COLOURS = {
     "mitigates": "#009E73",
     "causes": "#D55E00",

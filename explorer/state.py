@@ -9,20 +9,13 @@ from pathlib import Path
 
 import streamlit as st
 
+import ontology
 from graph import Concept, KnowledgeGraph, UnknownConcept
 
 from .samples import ensure_samples
 
 LANGS = ("zh", "en")
-RELATIONS = ("mitigates", "causes", "partOf", "variantOf", "requires")
-# One colour per relation type (edges and legend); colour-blind friendly (Okabe-Ito).
-RELATION_COLOURS = {
-    "mitigates": "#009E73",
-    "causes": "#D55E00",
-    "partOf": "#0072B2",
-    "variantOf": "#CC79A7",
-    "requires": "#E69F00",
-}
+RELATIONS: tuple[str, ...] = tuple(ontology.RELATIONS)
 
 
 @lru_cache(maxsize=1)
