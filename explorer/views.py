@@ -13,6 +13,8 @@ from . import graphview
 from .state import RELATIONS, both_labels, find_concept, label, param_list, rel_label, t
 
 DEFAULT_FOCUS = ("梯度消失", "vanishing gradient")
+MAX_CHOICES = (15, 30, 60, 100, 150)
+DEFAULT_MAX = 60
 
 
 # ---------------------------------------------------------------------------- focus and URL
@@ -64,6 +66,12 @@ def init_focus(kg: KnowledgeGraph) -> None:
         except ValueError:
             depth = 1
         st.session_state["depth"] = min(3, max(1, depth))
+    if "max_nodes" not in st.session_state:
+        try:
+            wanted_max = int(st.query_params.get("max", st.session_state.get("kept_max", DEFAULT_MAX)))
+        except ValueError:
+            wanted_max = DEFAULT_MAX
+        st.session_state["max_nodes"] = min(MAX_CHOICES, key=lambda m: abs(m - wanted_max))
     if "relations" not in st.session_state:
         chosen = [r for r in param_list("rel") if r in RELATIONS]
         kept = st.session_state.get("kept_relations")
@@ -83,10 +91,12 @@ def sync_url() -> None:
     """Write focus, depth and relation filters into the URL so the view can be shared."""
     st.session_state["kept_depth"] = st.session_state.get("depth", 1)
     st.session_state["kept_relations"] = list(st.session_state.get("relations", RELATIONS))
+    st.session_state["kept_max"] = st.session_state.get("max_nodes", DEFAULT_MAX)
     wanted = {
         "concept": slug(st.session_state.get("focus", "")),
         "depth": str(st.session_state.get("depth", 1)),
         "rel": ",".join(st.session_state.get("relations", RELATIONS)),
+        "max": str(st.session_state.get("max_nodes", DEFAULT_MAX)),
     }
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
@@ -151,12 +161,14 @@ def concept_graph(
 
 
 def neighbourhood_html(
-    kg: KnowledgeGraph, focus: Concept, depth: int, relations: list[str]
-) -> tuple[str, int, int]:
-    """The HTML of the focus's neighbourhood and how many nodes and edges it shows."""
-    concepts, edges = kg.neighbourhood(focus, depth=depth, relations=relations or RELATIONS)
+    kg: KnowledgeGraph, focus: Concept, depth: int, relations: list[str], max_nodes: int = DEFAULT_MAX
+) -> tuple[str, list[Concept], int]:
+    """The HTML of the focus's neighbourhood, the concepts it shows and how many edges."""
+    concepts, edges = kg.neighbourhood(
+        focus, depth=depth, relations=relations or RELATIONS, max_nodes=max_nodes
+    )
     spec = concept_graph(kg, concepts, edges, focus=focus.iri)
-    return graphview.render(spec), len(concepts), len(edges)
+    return graphview.render(spec), concepts, len(edges)
 
 
 def swatch(colour: str, text: str, line: bool = False) -> str:
@@ -172,9 +184,8 @@ def swatch(colour: str, text: str, line: bool = False) -> str:
     )
 
 
-def legend(kg: KnowledgeGraph, focus: Concept, depth: int, relations: list[str]) -> None:
+def legend(kg: KnowledgeGraph, concepts: list[Concept], relations: list[str]) -> None:
     """Colour legend: relation types (edges) and categories (nodes)."""
-    concepts, _ = kg.neighbourhood(focus, depth=depth, relations=relations or RELATIONS)
     rels = " ".join(
         swatch(c, rel_label(r), line=True)
         for r, c in graphview.legend_items(relations or RELATIONS)

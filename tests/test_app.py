@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 import ingest
 from explorer import graphview
+from explorer.state import RELATIONS
 from explorer.uploads import UPLOAD_LIMIT, ingest_uploads, safe_name
 from graph import KnowledgeGraph
 from graph.review import decisions
@@ -214,11 +215,18 @@ def test_depth_and_relation_filters_change_the_graph(store: str) -> None:
     only_causes = graph_html(at)
     assert edge_labels(only_causes) == {"导致"}
     assert at.query_params["rel"] == "causes"
+    at.multiselect(key="relations").set_value(list(RELATIONS)).run()
+    at.slider(key="depth").set_value(3).run()
+    assert len(node_ids(graph_html(at))) > 15
+    at.selectbox(key="max_nodes").set_value(15).run()
+    assert len(node_ids(graph_html(at))) == 15
+    assert at.query_params["max"] == "15"
 
 
 def test_deep_link_restores_focus_depth_filters_and_language(store: str) -> None:
-    at = app(concept="lstm", depth="2", rel="partOf,requires", lang="en")
+    at = app(concept="lstm", depth="2", rel="partOf,requires", lang="en", max="30")
     assert at.session_state["focus"] == C + "lstm"
+    assert at.selectbox(key="max_nodes").value == 30
     assert at.slider(key="depth").value == 2
     assert at.multiselect(key="relations").value == ["partOf", "requires"]
     assert at.title[0].value == "Explore"

@@ -38,18 +38,19 @@ with left:
     if focus is None:
         st.info(t("empty_store"))
         st.stop()
-    c1, c2 = st.columns([1, 3])
+    c1, c2, c3 = st.columns([2, 5, 2])
     c1.slider(t("depth"), 1, 3, key="depth")
     c2.multiselect(t("relations_filter"), RELATIONS, key="relations", format_func=views.rel_name)
+    c3.selectbox(t("max_nodes"), views.MAX_CHOICES, key="max_nodes")
     views.sync_url()
-    page, shown_nodes, shown_edges = views.neighbourhood_html(
-        kg, focus, st.session_state["depth"], st.session_state["relations"]
+    page, shown, shown_edges = views.neighbourhood_html(
+        kg, focus, st.session_state["depth"], st.session_state["relations"], st.session_state["max_nodes"]
     )
     clicked = graph_view(page, key="graph", title=label(focus))
     if clicked and clicked != focus.iri:
         views.set_focus(clicked)
         st.rerun()
-    st.caption(t("graph_caption") + " · " + t("nodes_edges", nodes=shown_nodes, edges=shown_edges))
-    views.legend(kg, focus, st.session_state["depth"], st.session_state["relations"])
+    st.caption(t("graph_caption") + " · " + t("nodes_edges", nodes=len(shown), edges=shown_edges))
+    views.legend(kg, shown, st.session_state["relations"])
 with right:
     views.concept_card(kg, focus)
