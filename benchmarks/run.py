@@ -217,7 +217,8 @@ class RdflibBaseline:
 
 
 # ---------------------------------------------------------------------------- queries and answers
-def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None) -> Iterator[Line]:
+def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None,
+                names: Sequence[str] | None = None) -> Iterator[Line]:
     raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
     iri, _zh, _alias = typical_concept(size)
     concept = ox.NamedNode(iri)
@@ -227,7 +228,7 @@ def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline 
     p, o = (edge[0][1:] if edge else (mit, concept))
     values: dict[str, Any] = {"concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
                               "key": ox.NamedNode(NS + "revision")}
-    for name in queries.names():
+    for name in names or queries.names():
         text = queries.load(name)
         b = {k: values[k] for k in PARAMS.get(name, ())}
 
@@ -650,7 +651,7 @@ SECTIONS = ("load", "query", "search", "export", "ingest", "app", "cli", "http")
 
 def run(size_text: str = "10k", repeat: int = 20, seed: int = 7, sections: Sequence[str] = SECTIONS,
         workdir: Path | None = None, rdflib_max: int = RDFLIB_MAX,
-        out: Callable[[str], None] = print) -> list[Line]:
+        out: Callable[[str], None] = print, query_names: Sequence[str] | None = None) -> list[Line]:
     """Generate (or reuse) the graph, run the sections, print and return every line."""
     size = parse_size(size_text)
     work = workdir or Path(tempfile.gettempdir()) / "dlkg-bench"
@@ -679,7 +680,7 @@ def run(size_text: str = "10k", repeat: int = 20, seed: int = 7, sections: Seque
         elif "query" in sections:
             out(f"# rdflib skipped above {rdflib_max} triples (its default store takes too long)")
         if "query" in sections:
-            emit(query_lines(kg, size, repeat, rdf))
+            emit(query_lines(kg, size, repeat, rdf, query_names))
         if "search" in sections:
             emit(search_lines(kg, size, repeat))
         if "export" in sections:

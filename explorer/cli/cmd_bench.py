@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
                    help=f"run only these sections ({', '.join(SECTIONS)}); default: all but http")
+    p.add_argument("--queries", nargs="+", metavar="NAME", help="only these named queries (default: all)")
     p.add_argument("--http", action="store_true", help="also run the queries over `oxigraph serve`")
     p.add_argument("--workdir", type=Path, help="where generated graphs are kept (default: $TMPDIR/dlkg-bench)")
     p.add_argument("--rdflib-max", type=int, default=100_000,
@@ -42,5 +43,5 @@ def run(args: argparse.Namespace, kg: object) -> int:
         sections.append("http")
     lines = _runner().run(args.size, repeat=args.repeat, seed=args.seed, sections=sections,
                           workdir=args.workdir, rdflib_max=args.rdflib_max,
-                          out=lambda s: print(s, flush=True))
+                          out=lambda s: print(s, flush=True), query_names=args.queries)
     return 0 if lines else 1
