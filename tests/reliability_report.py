@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from graph.store import META_GRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTCOMES = ("ingested", "refused", "crashed", "hung")
+OUTCOMES = ("ingested", "refused", "crashed", "hung", "rolled back", "complete")  # the last two: kills
 CLI = "import sys; from explorer.cli import main; sys.argv[0] = 'dlkg'; sys.exit(main())"
 
 
@@ -139,7 +139,9 @@ def summary(suite: str) -> str:
     lines = [f"== reliability figures: {suite} =="]
     for r in rows:
         rss = f" peak {r.peak_rss_mb:.0f} MB" if r.peak_rss_mb is not None else ""
-        lines.append(f"  {r.name:<34} {r.outcome:<9}{rss} {r.detail[:90]}")
-    lines.append(f"  inputs tried {len(rows)}, ingested {counts['ingested']}, refused {counts['refused']}, "
-                 f"crashed {counts['crashed']}, hung {counts['hung']}, items lost {sum(r.lost for r in rows)}")
+        lines.append(f"  {r.name:<34} {r.outcome:<12}{rss} {r.detail[:90]}")
+    kills = "".join(f", {k} {counts[k]}" for k in ("rolled back", "complete") if counts[k])
+    lines.append(f"  inputs tried {len(rows)}, ingested {counts['ingested']}, refused {counts['refused']}"
+                 f"{kills}, crashed {counts['crashed']}, hung {counts['hung']}, "
+                 f"items lost {sum(r.lost for r in rows)}")
     return "\n".join(lines)
