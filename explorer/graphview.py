@@ -31,7 +31,7 @@ CATEGORY_PALETTE = (
     "#8DD3C7",
     "#FFFFB3",
     "#BEBADA",
-    "#FB8072",
+    "#A6CEE3",
     "#80B1D3",
     "#FDB462",
     "#B3DE69",
