@@ -171,7 +171,7 @@ def load_in_child(kind: str, path: Path, disk: bool) -> dict[str, float]:
 
 def bench_load(path: Path, size: int, repeat: int) -> Iterator[Line]:
     runs = max(1, repeat if size < 5_000_000 else 1)
-    for disk in (False, True):
+    for disk in (False, True) if size < 5_000_000 else (False,):  # 10M on disk: see docs/benchmarks.md
         got: dict[str, list[dict[str, float]]] = {"dlkg": [], "raw": []}
         for _ in range(runs if not disk else max(1, runs // 3)):
             for kind in ("dlkg", "raw"):
@@ -378,11 +378,13 @@ def search_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
               ("substring", zh[2:]), ("english prefix", en[:10].lower()),
               ("typo (fuzzy)", en.replace("a", "", 1)), ("pinyin near miss", "xishu")]
     for what, text in probes:
+        t = time.perf_counter()
         hits = kg.search(text)
+        first = (time.perf_counter() - t) * 1000  # near misses are memoised per revision after this
         d = median_ms(lambda: kg.search(text), repeat)  # noqa: B023
         r = median_ms(lambda: raw_select(raw, scan, {"q": ox.Literal(text)}), max(1, repeat // 3))  # noqa: B023
         yield Line("search", f"{what} '{text[:12]}'", d, "ms", r, "raw CONTAINS scan", target="<20ms",
-                   ok=d < 20, note=f"{len(hits)} hits")
+                   ok=d < 20 and first < 20, note=f"{len(hits)} hits, first call {first:.2f} ms")
     yield Line("search", "label index build (once per revision)", build, "ms",
                note=f"{len(kg._labels()[0])} folded labels")  # noqa: SLF001
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from ontology.text import fold
@@ -50,6 +50,8 @@ class LabelIndex:
         self.keys: list[str] = sorted(self.exact)
         self._postings: dict[str, list[int]] | None = None
         self._pinyin: dict[str, set[str]] | None = None
+        self._pinyin_keys: list[str] = []
+        self._near: dict[tuple[str, int], list[tuple[int, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -100,25 +102,38 @@ class LabelIndex:
                 if _has_cjk(key):
                     index[_pinyin(key)].add(key)
             self._pinyin = dict(index)
+            self._pinyin_keys = sorted(self._pinyin)
         return self._pinyin
 
     def near(self, key: str, limit: int = 10) -> list[tuple[int, str]]:
-        """Near misses: same pinyin (homophones, typed pinyin), then close spellings."""
+        """Near misses: same pinyin (homophones, typed pinyin), then close spellings (memoised)."""
+        memo = self._near.get((key, limit))
+        if memo is not None:
+            return memo
         found: list[tuple[int, str]] = []
         pin = self._pinyin_index()
         probe = _pinyin(key) if _has_cjk(key) else key
         for label in pin.get(probe, ()):  # same sound
             found.append((3, label))
-        if len(found) < limit:  # pinyin typed as a prefix of a Chinese label's sound
-            for p in (k for k in pin if k.startswith(probe) and k != probe):
-                found.extend((3, label) for label in pin[p])
-                if len(found) >= limit:
-                    break
+        i = bisect_left(self._pinyin_keys, probe)  # pinyin typed as a prefix of a label's sound
+        while len(found) < limit and i < len(self._pinyin_keys) and self._pinyin_keys[i].startswith(probe):
+            if self._pinyin_keys[i] != probe:
+                found.extend((3, label) for label in pin[self._pinyin_keys[i]])
+            i += 1
         if len(found) < limit and len(key) >= 3:
-            pool = self.prefix(key[:1]) if len(self.keys) > 20_000 else self.keys
-            for label in difflib.get_close_matches(key, pool, n=limit, cutoff=0.75):
+            for label in difflib.get_close_matches(key, self._fuzzy_pool(key), n=limit, cutoff=0.75):
                 found.append((4, label))
+        if len(self._near) < 10_000:
+            self._near[(key, limit)] = found
         return found
+
+    def _fuzzy_pool(self, key: str, size: int = 200) -> list[str]:
+        """The labels sharing the most bigrams with `key`: difflib then compares only these."""
+        postings = self._grams_index()
+        counts: Counter[int] = Counter()
+        for g in _grams(key):
+            counts.update(postings.get(g, ()))
+        return [self.keys[n] for n, _ in counts.most_common(size)]
 
     def search(self, text: str, limit: int = 10, length: Callable[[str], int] | None = None) -> list[str]:
         """IRIs ranked exact < prefix < substring < near miss, then by `length(iri)`, then IRI."""
