@@ -112,7 +112,7 @@ def app(page: str | None = None, **params: str) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -239,8 +239,9 @@ def test_language_switch_changes_interface_and_labels(store: str) -> None:
     assert at.title[0].value == "探索"
     assert at.query_params["lang"] == "zh"
     at.radio(key="lang").set_value("en").run()
-    # (AppTest reruns only the page script after an interaction, so the sidebar is not redrawn)
     assert at.title[0].value == "Explore"
+    assert at.query_params["lang"] == "en"
+    assert [r.key for r in at.sidebar.radio] == ["lang"]  # the entry file ran again
     assert at.subheader[0].value == "vanishing gradient"
     assert "vanishing gradient" in node_labels(graph_html(at))
     assert "mitigates" in edge_labels(graph_html(at))

@@ -54,40 +54,53 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`dlkg --store DIR explore --headless --port N` on a store with a small document."""
+class ExploreServer:
+    """A `dlkg --store DIR explore --headless --port N` process, stopped with `stop()`."""
+
+    def __init__(self, store: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        beside = Path(sys.executable).parent / "dlkg"  # the console script of this environment
+        dlkg = str(beside) if beside.exists() else shutil.which("dlkg")
+        cmd = [dlkg] if dlkg else [sys.executable, "-c", "import sys; from explorer.cli import main; sys.exit(main())"]
+        env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        self.proc = subprocess.Popen([*cmd, "--store", str(store), "explore", "--headless", "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read()
+                return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("dlkg explore did not start") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _make_store(path: Path) -> Path:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    store = tmp_path_factory.mktemp("browser") / "kg"
-    kg = KnowledgeGraph.open(store=store)
+    kg = KnowledgeGraph.open(store=path)
     graph, quads = ingest.to_quads(ingest.extract("notes.md", NOTES.encode()))
     kg.replace_source(graph, quads)
     kg.close()
-    port = _free_port()
-    beside = Path(sys.executable).parent / "dlkg"  # the console script of this environment
-    dlkg = str(beside) if beside.exists() else shutil.which("dlkg")
-    cmd = [dlkg] if dlkg else [sys.executable, "-c", "import sys; from explorer.cli import main; sys.exit(main())"]
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([*cmd, "--store", str(store), "explore", "--headless", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("dlkg explore did not start") from None
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`dlkg --store DIR explore --headless --port N` on a store with a small document."""
+    running = ExploreServer(_make_store(tmp_path_factory.mktemp("browser") / "kg"))
+    yield running.url
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +182,20 @@ def test_explore_draws_the_graph_offline(server: str, page: Any) -> None:
     shot(page, "explore")
     if os.environ.get("DLKG_UPDATE_SCREENSHOT"):
         page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+
+
+def test_first_request_to_a_page_url_runs_the_entry_file(tmp_path: Path, page: Any) -> None:
+    """A fresh server's first session opening /path directly gets the app's navigation and layout
+    (a `pages/` folder beside app.py would make Streamlit run the page alone, v1 style)."""
+    fresh = ExploreServer(_make_store(tmp_path / "kg"))
+    try:
+        page.goto(fresh.url + "/path?plan=gru,lstm,rnn&known=mlp")
+        graph_frame(page, 3)
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "学习路径" in nav and "探索" in nav and "app" not in nav.split()
+        assert page.get_by_text("English").count() == 1  # the language switch of the entry file
+    finally:
+        fresh.stop()
 
 
 def test_click_on_a_node_refocuses(server: str, page: Any) -> None:

@@ -148,5 +148,5 @@ for node in spec.nodes:
 clicked = graph_view(graphview.render(spec), key="path_graph", height=420)
 if clicked:
     views.set_focus(clicked)
-    st.switch_page("pages/explore.py")
+    st.switch_page("app_pages/explore.py")
 st.caption(t("path_graph_caption"))

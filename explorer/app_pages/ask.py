@@ -133,7 +133,7 @@ def show_sections(sections: list[Section]) -> None:
         clicked = graph_view(section_graph(kg, sections), key="ask_graph", height=380)
         if clicked:
             views.set_focus(clicked)
-            st.switch_page("pages/explore.py")
+            st.switch_page("app_pages/explore.py")
 
 
 def show_compare(result: AskResult) -> None:

@@ -75,7 +75,7 @@ for i, c in enumerate(shown[:limit]):
             for j, concept in enumerate(names[:6]):
                 if cols[j].button(views.md(label(concept)), key=f"qc-{i}-{j}"):
                     views.set_focus(concept.iri)
-                    st.switch_page("pages/explore.py")
+                    st.switch_page("app_pages/explore.py")
 if len(shown) > limit:
     st.caption(t("showing", shown=limit, total=len(shown)))
     if st.button(t("show_more"), key="q_more"):
