@@ -19,7 +19,8 @@ from ingest.read import MAX_BYTES, RefusedFile, decode, read_text
 from ingest.segment import segment
 
 # CI runs a modest number of examples; DLKG_FUZZ_EXAMPLES=5000 digs deeper
-FUZZ = settings(max_examples=int(os.environ.get("DLKG_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(os.environ.get("DLKG_FUZZ_EXAMPLES", "60")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # pieces that steer generated text into the interesting corners
 PIECES = ["#", "## ", "> ", "- ", "1. ", "Q1:", "问：", "答：", "？", "?", "\n", "\r\n", "\r", "```", "$$",
