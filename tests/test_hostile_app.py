@@ -1,0 +1,170 @@
+"""Hostile text in the app: nothing from a user's notes runs as script.
+
+A store is loaded (through the CLI) with a document whose questions, answers and evidence
+sentences carry script payloads, under a file name with markup. The real app
+(`dlkg --store DIR explore --headless`) is started in a child process and Debian Chromium
+(Playwright, never `playwright install`) visits every page: each payload would set
+`window.__pwned` or open a dialog; the test checks the flag in the page and in every frame
+(the graph iframe included) and listens for dialogs. The payload text must still be shown
+(as text), so the test knows the hostile strings did reach the page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.store import OxigraphStore
+
+from .reliability_report import CLI, child_env, dlkg
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+FLAG = "window.__pwned=1"
+PAYLOADS = [
+    f"<script>{FLAG}</script>",
+    f"<img src=x onerror=\"{FLAG}\">",
+    f"\" onmouseover=\"{FLAG}\" x=\"",
+    f"<a href=\"javascript:{FLAG}\">点我</a>",
+    f"[链接](javascript:{FLAG})",
+    f"<svg onload=\"{FLAG}\"></svg>",
+    "<iframe srcdoc=\"<script>parent.__pwned=1</script>\"></iframe>",
+    f"</script><script>{FLAG}</script>",
+    f"{{{{{FLAG}}}}} ${{{FLAG}}}",
+    "<script>alert('xss')</script>",
+]
+HOSTILE_NAME = "notes\"><img src=x onerror=alert(1)>.md"
+
+
+def hostile_document() -> bytes:
+    lines = [f"# 笔记 {PAYLOADS[0]}", ""]
+    for i, p in enumerate(PAYLOADS):
+        lines += [f"## ReLU {p} 如何缓解梯度消失？",
+                  f"ReLU可以缓解梯度消失{p}。Dropout 可以缓解过拟合 {p}。",
+                  f"BatchNorm 导致训练更稳定 {p}；残差连接缓解梯度消失。{i}", ""]
+    return "\n".join(lines).encode()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    pytest.importorskip("playwright.sync_api")
+    work = tmp_path_factory.mktemp("hostile-app")
+    doc = work / HOSTILE_NAME
+    doc.write_bytes(hostile_document())
+    store = work / "store"
+    run = dlkg(store, "ingest", "-q", str(doc))
+    assert run.returncode == 0, run.stderr
+    backend = OxigraphStore(store, read_only=True)
+    stored = "\n".join(str(q) for q in backend.raw)
+    backend.close()
+    assert "__pwned" in stored  # the payloads are in the store, so the app has them to show
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", CLI, "--store", str(store), "explore", "--headless",
+                             "--port", str(port)], env=child_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pytest.fail("the app did not start")
+            time.sleep(0.3)
+    yield url
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+PAGES = [
+    "explore?concept=relu",
+    "explore?concept=vanishing-gradient&depth=2",
+    "questions",
+    "sources",
+    "review",
+    "ask",
+    "sparql",
+]
+
+
+def test_no_script_from_the_notes_runs_in_the_app(app: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    shown: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            for path in PAGES:
+                page.goto(f"{app}/{path}", wait_until="domcontentloaded")
+                page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+                _settle(page)
+                _hover_everything(page)
+                for frame in page.frames:
+                    try:
+                        flag = frame.evaluate("() => window.__pwned || (window.parent && window.parent.__pwned)")
+                    except Exception:  # noqa: BLE001 - a frame navigated away meanwhile
+                        continue
+                    assert not flag, f"{path}: a payload ran in frame {frame.url[:80]}"
+                if "__pwned" in page.content() or any("__pwned" in f.content() for f in page.frames[1:]):
+                    shown.append(path)
+                assert not dialogs, f"{path}: dialog opened: {dialogs}"
+            page.goto(f"{app}/sparql", wait_until="domcontentloaded")
+            page.wait_for_selector("textarea", timeout=30_000)
+            page.fill("textarea", "SELECT ?text WHERE { ?q dlkg:text ?text } LIMIT 50")
+            page.get_by_role("button", name="运行").or_(page.get_by_role("button", name="Run")).first.click()
+            _settle(page)
+            assert not page.evaluate("() => window.__pwned"), "sparql: a payload ran"
+            assert not dialogs, dialogs
+        finally:
+            browser.close()
+    assert shown, "no page showed the hostile text: the test did not exercise escaping"
+
+
+def _settle(page: object) -> None:
+    """Wait until Streamlit has finished running the script (no visible 'running' widget)."""
+    for _ in range(60):
+        running = page.evaluate(  # type: ignore[attr-defined]
+            "() => !!document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        if not running:
+            break
+        page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # iframes, tooltips, late renders
+
+
+def _hover_everything(page: object) -> None:
+    """Hover links and table cells so mouse-event payloads would fire."""
+    for selector in ("a", "td", "canvas"):
+        for el in page.query_selector_all(selector)[:30]:  # type: ignore[attr-defined]
+            try:
+                el.hover(timeout=500)
+            except Exception:  # noqa: BLE001 - hidden or detached elements
+                continue
