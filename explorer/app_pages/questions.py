@@ -59,7 +59,8 @@ top = most_asked(shown, 15)
 if top:
     st.markdown(f"#### {t('most_asked')}")
     chart = pd.DataFrame({t("concept"): [label(kg.concept(i)) for i, _ in top], t("count"): [n for _, n in top]})
-    st.bar_chart(chart, x=t("concept"), y=t("count"), horizontal=True, sort=f"-{t('count')}")
+    st.bar_chart(chart, x=t("concept"), y=t("count"), horizontal=True, sort=f"-{t('count')}", x_label="",
+                 y_label=t("count"))
 
 limit = st.session_state.get("q_limit", 50)
 for i, c in enumerate(shown[:limit]):
