@@ -150,22 +150,16 @@ class Mention:
     concept: Concept
 
 
-_automata: dict[int, tuple[str, Any]] = {}
-
-
 def _automaton(kg: KnowledgeGraph) -> Any:
-    """An Aho-Corasick automaton over every folded label (rebuilt when the store changes)."""
-    rev = kg.revision()
-    cached = _automata.get(id(kg))
-    if cached and cached[0] == rev:
-        return cached[1]
-    auto = ahocorasick.Automaton()
-    for key in kg._labels()[0].keys:
-        auto.add_word(key, key)
-    if len(auto):
-        auto.make_automaton()
-    _automata[id(kg)] = (rev, auto)
-    return auto
+    """An Aho-Corasick automaton over every folded label (cached per store revision)."""
+    def build() -> Any:
+        auto = ahocorasick.Automaton()
+        for key in kg._labels()[0].keys:
+            auto.add_word(key, key)
+        if len(auto):
+            auto.make_automaton()
+        return auto
+    return kg._cached("ask.automaton", build)
 
 
 def find_mentions(kg: KnowledgeGraph, text: _Text) -> list[Mention]:

@@ -15,6 +15,7 @@ available the query runs in-process without a time limit.
 
 from __future__ import annotations
 
+import http.client
 import multiprocessing as mp
 import re
 import urllib.error
@@ -173,7 +174,7 @@ def _execute_http(backend: EndpointStore, query: str, form: str, limit: int | No
         if exc.code == 400:
             raise QueryRefused(f"bad query: {reason}") from exc
         raise StoreError(f"{backend.query_url}: HTTP {exc.code} {reason}") from exc
-    except SyntaxError as exc:
+    except (SyntaxError, http.client.HTTPException) as exc:  # a body that stops part-way or mid-chunk
         raise QueryTimeout("the endpoint cut its answer short (its own time limit?); "
                            "narrow the query or lower --limit") from exc
     except TimeoutError as exc:
