@@ -112,7 +112,7 @@ PAGES = [
 
 
 def test_no_script_from_the_notes_runs_in_the_app(app: str) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Dialog, sync_playwright
 
     dialogs: list[str] = []
     shown: list[str] = []
@@ -122,7 +122,11 @@ def test_no_script_from_the_notes_runs_in_the_app(app: str) -> None:
             "--disable-sync", "--no-first-run"])
         try:
             page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            def on_dialog(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
             for path in PAGES:
                 page.goto(f"{app}/{path}", wait_until="domcontentloaded")
                 page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
@@ -168,3 +172,29 @@ def _hover_everything(page: object) -> None:
                 el.hover(timeout=500)
             except Exception:  # noqa: BLE001 - hidden or detached elements
                 continue
+
+
+def test_graph_html_carries_hostile_strings_only_escaped() -> None:
+    """pyvis does not autoescape: every label and title handed to it must come out inert."""
+    from explorer import graphview as gv
+
+    spec = gv.GraphSpec(
+        nodes=[gv.Node(id=f"urn:n{i}", label=p, title=f"{p} href=javascript:{FLAG}") for i, p in enumerate(PAYLOADS)],
+        links=[gv.Link(source="urn:n0", target=f"urn:n{i}", relation="mitigates", label=p, title=p)
+               for i, p in enumerate(PAYLOADS)])
+    page = gv.render(spec)
+    for payload in PAYLOADS:
+        if any(ch in payload for ch in "<>\"'"):  # markup or a quote: must not survive verbatim
+            assert payload not in page, payload
+    assert "<script>window" not in page and "<img src=x" not in page and "<svg onload" not in page
+    assert not gv.remote_urls(page)
+
+
+def test_markdown_helper_makes_text_inert() -> None:
+    pytest.importorskip("streamlit")
+    from explorer.views import md
+
+    for payload in [*PAYLOADS, HOSTILE_NAME]:
+        out = md(payload)
+        assert "<" not in out and ">" not in out, out
+        assert "](" not in out.replace("\\]\\(", "")
