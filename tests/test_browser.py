@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -64,8 +65,10 @@ class ExploreServer:
         dlkg = str(beside) if beside.exists() else shutil.which("dlkg")
         cmd = [dlkg] if dlkg else [sys.executable, "-c", "import sys; from explorer.cli import main; sys.exit(main())"]
         env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        # a session of its own: `dlkg explore` runs streamlit as a child, and both must be stopped
         self.proc = subprocess.Popen([*cmd, "--store", str(store), "explore", "--headless", "--port", str(self.port)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                                     start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -78,11 +81,25 @@ class ExploreServer:
                 time.sleep(0.2)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        """Stop dlkg and the streamlit server it started (the whole process group)."""
+        group = self.proc.pid
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                self.proc.poll()
+                try:
+                    os.killpg(group, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.2)
+            else:
+                continue
+            break
+        self.proc.wait(10)
 
 
 def _make_store(path: Path) -> Path:
