@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -508,3 +509,17 @@ def test_ask_definition_of_two_concepts(store: str) -> None:
     next(b for b in at.button if b.label == "提问").click().run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["ReLU", "Sigmoid"]
+
+
+def test_app_over_a_sparql_endpoint(oxigraph_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dlkg --endpoint URL explore`: the same pages over a real `oxigraph serve`."""
+    kg = KnowledgeGraph.open(endpoint=oxigraph_server.url)
+    graph, quads = ingest.to_quads(ingest.extract("notes.md", HOSTILE_DOC.encode()))
+    kg.replace_source(graph, quads)
+    monkeypatch.delenv("DLKG_STORE", raising=False)
+    monkeypatch.setenv("DLKG_ENDPOINT", oxigraph_server.url)
+    at = app(concept="relu")
+    assert at.subheader[0].value == "ReLU"
+    assert C + "vanishing-gradient" in node_ids(graph_html(at))
+    at = app("questions")
+    assert any("Dropout" in e.label for e in at.expander)
