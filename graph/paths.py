@@ -178,9 +178,16 @@ class PathReport:
         """Nothing missing, nothing out of order, no cycle."""
         return not (self.missing or self.order_violations or self.cycles)
 
+    @property
+    def order(self) -> list[Concept]:
+        """The requested concepts alone, in the repaired order (the plan without what was added)."""
+        asked = {c.iri for c in self.requested}
+        return [c for c in self.plan if c.iri in asked]
+
     def as_dict(self) -> dict[str, object]:
         return {
             "requested": [c.as_dict() for c in self.requested],
+            "order": [c.as_dict() for c in self.order],
             "known": [c.as_dict() for c in self.known],
             "missing": [{**c.as_dict(), "needed_by": [d.as_dict() for d in self.needed_by.get(c.iri, [])]}
                         for c in self.missing],

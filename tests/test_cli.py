@@ -125,6 +125,7 @@ def test_path_json(dlkg: Run) -> None:
         ("LSTM", "循环神经网络")]
     plan = [c["label"] for c in data["plan"]]
     assert plan.index("循环神经网络") < plan.index("LSTM")
+    assert [c["label"] for c in data["order"]] == ["循环神经网络", "LSTM"]
 
 
 def test_path_table_with_known(dlkg: Run) -> None:

@@ -32,6 +32,7 @@ def test_lstm_before_rnn_is_an_order_violation(kg: KnowledgeGraph) -> None:
     report = check_path(kg, [lstm, rnn])
     assert (lstm, rnn) in report.order_violations
     assert report.plan.index(rnn) < report.plan.index(lstm)
+    assert report.order == [rnn, lstm]
     assert rnn not in report.missing and lstm not in report.missing
     data = report.as_dict()
     assert {"concept": lstm.as_dict(), "prerequisite": rnn.as_dict()} in data["order_violations"]  # type: ignore[operator]

@@ -39,6 +39,8 @@ def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
                      for c in report.missing], ("concept", "english", "needed by")))
     if report.ok:
         print("the plan is complete and in order")
+    if report.order_violations:
+        print("your concepts, reordered: " + " → ".join(c.label for c in report.order))
     print("plan: " + " → ".join(c.label for c in report.plan))
     if report.fringe:
         shown = ", ".join(c.label for c in report.fringe[:15])
