@@ -261,3 +261,14 @@ def test_ask_never_raises(seeded_kg: KnowledgeGraph, sentence: str) -> None:
     if result.kind == "unparsed":
         assert result.forms
     json.dumps(result.as_dict(), ensure_ascii=False)
+
+
+def test_ask_on_every_backend(kg: KnowledgeGraph) -> None:
+    mitigate = ask(kg, "什么可以缓解过拟合？")
+    assert names(kg, "Dropout", "数据增强") <= answered(mitigate)
+    before = ask(kg, "学LSTM之前要先学什么")
+    assert names(kg, "RNN") <= answered(before, inferred=False)
+    assert names(kg, "反向传播") <= answered(before, inferred=True)
+    compare = ask(kg, "LSTM vs GRU")
+    assert compare.kind == "compare" and compare.comparison is not None
+    assert ask(kg, "guonihe怎么解决").corrected == {"guonihe": kg.resolve("过拟合")}
