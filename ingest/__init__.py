@@ -18,7 +18,7 @@ from . import relations as rel
 from .mentions import Linker, default_linker
 from .model import Extracted, FoundRelation, Question
 from .rdf import source_iri, to_quads
-from .read import MAX_BYTES, SUFFIXES, RefusedFile, read_text
+from .read import MAX_BYTES, SUFFIXES, RefusedFile, read_text, too_large
 from .segment import segment
 
 __all__ = ["Extracted", "FileReport", "RefusedFile", "extract", "files_under", "ingest_paths", "source_iri",
@@ -81,8 +81,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike[str]],
                 raise RefusedFile(f"unsupported file type '{path.suffix}' (use {', '.join(SUFFIXES)})")
             try:
                 if path.stat().st_size > MAX_BYTES:  # refused before it is read into memory
-                    raise RefusedFile(f"too large ({path.stat().st_size / 1e6:.1f} MB, "
-                                      f"limit {MAX_BYTES / 1e6:.0f} MB)")
+                    raise RefusedFile(too_large(path.stat().st_size))
                 data = path.read_bytes()
             except OSError as exc:
                 raise RefusedFile(f"cannot read ({exc.strerror or exc})") from exc

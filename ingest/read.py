@@ -40,10 +40,15 @@ def _binary(data: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
+def too_large(size: int, limit: int = MAX_BYTES) -> str:
+    """The refusal reason for an over-limit file (sizes in MiB, as the limit is set)."""
+    return f"too large ({size / 2**20:.1f} MB, limit {limit / 2**20:.0f} MB)"
+
+
 def decode(data: bytes, max_bytes: int = MAX_BYTES) -> Decoded:
     """Decode document bytes: UTF-8 (BOM or not), UTF-16 (BOM), then GB18030; refuse the rest."""
     if len(data) > max_bytes:
-        raise RefusedFile(f"too large ({len(data) / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)")
+        raise RefusedFile(too_large(len(data), max_bytes))
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
