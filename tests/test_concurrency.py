@@ -126,7 +126,7 @@ def test_processes_over_the_endpoint_never_see_a_mix(tmp_path: Path) -> None:
         readers = [subprocess.Popen([sys.executable, "-c", READER, server.url, str(stop), root],
                                     stdout=subprocess.PIPE, text=True, env=child_env()) for _ in range(2)]
         try:
-            for i in range(6):
+            for i in range(4):
                 run = run_child([sys.executable, "-c", CLI, "--endpoint", server.url, "ingest", "-q",
                                  str(files["B" if i % 2 == 0 else "A"])], timeout=240)
                 assert run.returncode == 0, run.stderr
