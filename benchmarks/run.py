@@ -534,15 +534,15 @@ hub = kg.concept(sys.argv[1])
 t = time.perf_counter()
 concepts, edges = kg.neighbourhood(hub, depth=3, relations=RELATIONS)
 data = (time.perf_counter() - t) * 1000
-def build():
-    spec = views.concept_graph(kg, concepts, edges, focus=hub.iri)
-    return graphview.render(spec)
-build()
-times = []
+spec = views.concept_graph(kg, concepts, edges, focus=hub.iri)
+graphview.render(spec)
+specs, pyvis = [], []
 for _ in range(int(sys.argv[2])):
-    t = time.perf_counter(); build(); times.append(time.perf_counter() - t)
-print(json.dumps({"ms": statistics.median(times) * 1000, "data": data, "nodes": len(concepts),
-                  "edges": len(edges)}))
+    t = time.perf_counter(); spec = views.concept_graph(kg, concepts, edges, focus=hub.iri)
+    t2 = time.perf_counter(); graphview.render(spec); t3 = time.perf_counter()
+    specs.append(t2 - t); pyvis.append(t3 - t2)
+print(json.dumps({"ms": statistics.median(pyvis) * 1000, "spec": statistics.median(specs) * 1000,
+                  "data": data, "nodes": len(concepts), "edges": len(edges)}))
 """
 
 
@@ -587,7 +587,11 @@ def app_lines(size: int, repeat: int, seed: int, workdir: Path) -> Iterator[Line
     else:
         yield Line("app", f"largest view: pyvis build + HTML ({got['nodes']} nodes, {got['edges']} edges)",
                    got["ms"], "ms", target="<100ms", ok=got["ms"] < 100,
-                   note=f"hub concept, depth 3, all relations; its neighbourhood data took {got['data']:.0f} ms")
+                   note="hub concept, depth 3, all relations (graphview.render)")
+        total = got["ms"] + got["spec"]
+        yield Line("app", "largest view: labels + spec + pyvis + HTML", total, "ms", target="<100ms",
+                   ok=total < 100, note=f"views.concept_graph {got['spec']:.0f} ms in bare mode; "
+                   f"neighbourhood data first call {got['data']:.0f} ms")
 
 
 # ---------------------------------------------------------------------------- HTTP (oxigraph serve)
