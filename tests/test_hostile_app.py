@@ -22,9 +22,12 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from graph import KnowledgeGraph
 from graph.store import OxigraphStore
+from ontology import CONCEPT_NS, NS
 
 from .reliability_report import CLI, child_env, dlkg
 
@@ -55,6 +58,52 @@ def hostile_document() -> bytes:
     return "\n".join(lines).encode()
 
 
+def raw_payload_source() -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """A source graph as another tool (or a shared endpoint) might hold it: raw markup in a
+    question, an answer, a title, a file name, an evidence quote and a concept's labels; the
+    hostile concept is linked to 梯度消失 so it is drawn as a node in the explore graph."""
+    g = ox.NamedNode("https://w3id.org/dlkg/source/raw-payloads")
+    q = ox.NamedNode(g.value + "/q/0")
+    evil = ox.NamedNode(CONCEPT_NS + "evil-node")
+    target = ox.NamedNode(CONCEPT_NS + "vanishing-gradient")
+    a = ox.NamedNode(g.value + "/assertion/0")
+    mitigates = ox.NamedNode(NS + "mitigates")
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+
+    def n(local: str) -> ox.NamedNode:
+        return ox.NamedNode(NS + local)
+
+    payload = " ".join(PAYLOADS)
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+        (g, ox.NamedNode(rdf + "type"), n("Source")),
+        (g, n("fileName"), ox.Literal(HOSTILE_NAME)),
+        (g, ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal(payload)),
+        (q, ox.NamedNode(rdf + "type"), n("Question")),
+        (q, n("text"), ox.Literal(f"梯度消失 {PAYLOADS[1]} 怎么办？")),
+        (q, n("answer"), ox.Literal(payload)),
+        (q, n("source"), g),
+        (q, n("asksAbout"), target),
+        (q, n("mentions"), evil),
+        (evil, ox.NamedNode(rdf + "type"), n("Concept")),
+        (evil, ox.NamedNode(skos + "prefLabel"), ox.Literal(PAYLOADS[1], language="zh")),
+        (evil, ox.NamedNode(skos + "prefLabel"), ox.Literal(PAYLOADS[0], language="en")),
+        (evil, ox.NamedNode(skos + "altLabel"), ox.Literal(PAYLOADS[3], language="en")),
+        (evil, ox.NamedNode(skos + "definition"), ox.Literal(payload, language="zh")),
+        (evil, mitigates, target),
+        (a, ox.NamedNode(rdf + "type"), n("Assertion")),
+        (a, ox.NamedNode(rdf + "subject"), evil),
+        (a, ox.NamedNode(rdf + "predicate"), mitigates),
+        (a, ox.NamedNode(rdf + "object"), target),
+        (a, n("source"), g),
+        (a, n("quote"), ox.Literal(payload)),
+        (a, n("question"), q),
+        (a, n("confidence"), ox.Literal("0.9", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))),
+        (a, n("method"), ox.Literal("pattern")),
+    ]
+    return g, [ox.Quad(s, p, o, g) for s, p, o in triples]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -72,10 +121,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = work / "store"
     run = dlkg(store, "ingest", "-q", str(doc))
     assert run.returncode == 0, run.stderr
+    kg = KnowledgeGraph.open(store=store)  # raw payloads past the segmenter (which strips tags)
+    graph, quads = raw_payload_source()
+    kg.replace_source(graph, quads)
+    kg.close()
     backend = OxigraphStore(store, read_only=True)
     stored = "\n".join(str(q) for q in backend.raw)
     backend.close()
-    assert "__pwned" in stored  # the payloads are in the store, so the app has them to show
+    assert "__pwned" in stored and "<img src=x" in stored  # the app has the payloads to show
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", CLI, "--store", str(store), "explore", "--headless",
                              "--port", str(port)], env=child_env(), stdout=subprocess.DEVNULL,
@@ -101,6 +154,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 PAGES = [
+    "explore?concept=evil-node",
     "explore?concept=relu",
     "explore?concept=vanishing-gradient&depth=2",
     "questions",
@@ -138,7 +192,7 @@ def test_no_script_from_the_notes_runs_in_the_app(app: str) -> None:
                     except Exception:  # noqa: BLE001 - a frame navigated away meanwhile
                         continue
                     assert not flag, f"{path}: a payload ran in frame {frame.url[:80]}"
-                if "__pwned" in page.content() or any("__pwned" in f.content() for f in page.frames[1:]):
+                if "pwned" in page.content() or any("pwned" in f.content() for f in page.frames[1:]):
                     shown.append(path)
                 assert not dialogs, f"{path}: dialog opened: {dialogs}"
             page.goto(f"{app}/sparql", wait_until="domcontentloaded")
@@ -150,6 +204,7 @@ def test_no_script_from_the_notes_runs_in_the_app(app: str) -> None:
             assert not dialogs, dialogs
         finally:
             browser.close()
+    print(f"\nhostile text shown (inert) on: {', '.join(shown)}")
     assert shown, "no page showed the hostile text: the test did not exercise escaping"
 
 
