@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from graph.console import QueryRefused, QueryTimeout, run_query
 from graph.store import OxigraphStore
 
 from .conftest import OxigraphServer
-from .reliability_report import dlkg, graphs_of
+from .reliability_report import dlkg, graphs_of, run_child
 
 UPDATES = [
     "INSERT DATA { <urn:x> <urn:y> <urn:z> }",
@@ -199,3 +200,30 @@ def test_the_app_console_uses_the_guarded_runner() -> None:
     assert "run_query(" in text and "timeout=" in text and "limit=" in text
     for direct in (".query(", ".update(", "backend.select(", "raw."):
         assert direct not in text, direct
+
+
+HOSTILE_ARGS = ['"} ; DROP ALL ; {"', "<http://x>", '"""<script>alert(1)</script>', "?x } INSERT DATA {",
+                "\u202e梯度消失\u200b"]
+
+
+def test_cli_questions_and_concepts_with_sparql_syntax(tmp_path: Path) -> None:
+    """`ask`, `related` and `path` take hostile text as data: a one-line answer or refusal,
+    never a traceback, and the store is unchanged."""
+    store = tmp_path / "store"
+    assert dlkg(store, "sparql", "ASK {}").returncode == 0
+    before = _snapshot(store)
+    script = ("import sys\nfrom explorer.cli import main\nargs = sys.argv[1:]\ncodes = []\n"
+              "for text in args[1:]:\n"
+              "    for argv in (['ask', f'什么可以缓解{text}？'], ['ask', text], ['related', text],\n"
+              "                 ['path', text, '--known', text]):\n"
+              "        try:\n            codes.append(main(['--store', args[0], *argv]))\n"
+              "        except SystemExit as exc:\n            codes.append(exc.code)\n"
+              "print(codes)\n")
+    run = run_child([sys.executable, "-c", script, str(store), *HOSTILE_ARGS], timeout=240)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr, run.stderr[-2000:]
+    codes = [int(c) for c in run.stdout.strip().splitlines()[-1].strip("[]").split(",")]
+    assert len(codes) == 4 * len(HOSTILE_ARGS) and set(codes) <= {0, 1}, codes
+    for line in run.stderr.splitlines():
+        assert line.startswith("dlkg: error: "), line
+    assert _snapshot(store) == before
