@@ -61,7 +61,7 @@ def test_threads_on_one_embedded_store_never_see_a_mix(tmp_path: Path) -> None:
 
     def writer() -> None:
         try:
-            for i in range(10):
+            for i in range(6):
                 kg.replace_source(*docs["B" if i % 2 == 0 else "A"])
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)

@@ -202,7 +202,7 @@ def test_the_app_console_uses_the_guarded_runner() -> None:
         assert direct not in text, direct
 
 
-HOSTILE_ARGS = ['"} ; DROP ALL ; {"', "<http://x>", '"""<script>alert(1)</script>', "?x } INSERT DATA {",
+HOSTILE_ARGS = ['"} ; DROP ALL ; {" <http://x>', '"""<script>alert(1)</script> ?x } INSERT DATA {',
                 "\u202e梯度消失\u200b"]
 
 
