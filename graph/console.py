@@ -7,21 +7,32 @@
 
 Refused before anything runs: updates (INSERT, DELETE, LOAD, CLEAR ...), `SERVICE` (an
 outbound call), `FROM` / `FROM NAMED` (a fetch, or a dataset other than the union of all
-graphs). Neither pyoxigraph nor rdflib can cancel a query, so the query runs in a forked
-worker process (it inherits the open store, in memory or on disk, and only reads it) that
-is killed at the time limit; rows past the row limit are never read. Where `fork` is not
-available the query runs in-process without a time limit.
+graphs). Neither pyoxigraph nor rdflib can cancel a query, so the query runs in a worker
+process that is killed at the time limit; rows past the row limit are never read.
+
+- on-disk store: a fresh `python -m graph.console` process opens the directory read-only
+  (it sees every committed write) — forking a process whose RocksDB threads may hold a lock
+  can leave the child stuck;
+- in-memory store: a forked child inherits the store and only reads it;
+- HTTP endpoint: a forked child streams the answer with a socket timeout.
+
+Where `fork` is not available an in-memory or endpoint query runs in-process, unlimited in time.
 """
 
 from __future__ import annotations
 
 import http.client
 import multiprocessing as mp
+import os
+import pickle
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -195,9 +206,7 @@ def _worker(conn: Any, backend: Backend, query: str, form: str, limit: int | Non
     try:
         conn.send(("ok", _execute(backend, query, form, limit)))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-        kind = ("timeout" if isinstance(exc, QueryTimeout) else "refused" if isinstance(exc, QueryRefused)
-                else "store" if isinstance(exc, StoreError) else "error")
-        conn.send((kind, " ".join(str(exc).split()) or type(exc).__name__))
+        conn.send(_status(exc))
     finally:
         conn.close()
 
@@ -216,10 +225,12 @@ def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
     form = check_read_only(query)
     if limit is not None and limit < 0:
         raise QueryRefused("the row limit cannot be negative")
+    if timeout is not None and timeout <= 0:
+        raise QueryRefused("the time limit must be positive")
+    if isinstance(backend, OxigraphStore) and backend.location != ":memory:":
+        return _spawned(backend.location, query, form, limit, timeout)
     if timeout is None or not _can_fork():
         return _execute(backend, query, form, limit)
-    if timeout <= 0:
-        raise QueryRefused("the time limit must be positive")
     if isinstance(backend, EndpointStore):  # the socket gives up too, and the child is killed anyway
         backend = EndpointStore(backend.query_url, backend.update_url, timeout=timeout)
     ctx = mp.get_context("fork")
@@ -231,8 +242,7 @@ def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
     child.close()
     try:
         if not parent.poll(timeout):
-            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped "
-                               "(raise the limit with --timeout, or narrow the query)")
+            raise _timeout(timeout)
         try:
             status, payload = parent.recv()
         except EOFError as exc:
@@ -242,6 +252,15 @@ def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
             proc.kill()
         proc.join(5)
         parent.close()
+    return _unpack(status, payload)
+
+
+def _timeout(timeout: float) -> QueryTimeout:
+    return QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped "
+                        "(raise the limit with --timeout, or narrow the query)")
+
+
+def _unpack(status: str, payload: Any) -> QueryResult:
     if status == "ok":
         return payload  # type: ignore[no-any-return]
     if status == "timeout":
@@ -249,3 +268,47 @@ def run_query(backend: Backend, query: str, limit: int | None = DEFAULT_LIMIT,
     if status == "refused":
         raise QueryRefused(payload)
     raise StoreError(payload)
+
+
+def _status(exc: BaseException) -> tuple[str, str]:
+    kind = ("timeout" if isinstance(exc, QueryTimeout) else "refused" if isinstance(exc, QueryRefused)
+            else "store" if isinstance(exc, StoreError) else "error")
+    return kind, " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _spawned(path: str, query: str, form: str, limit: int | None, timeout: float | None) -> QueryResult:
+    """Run the query in a new process that opens the on-disk store read-only; kill it at the limit."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    proc = subprocess.Popen([sys.executable, "-m", "graph.console"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        out, err = proc.communicate(pickle.dumps((path, query, form, limit)), timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        raise _timeout(timeout or 0) from exc
+    try:
+        status, payload = pickle.loads(out)
+    except Exception as exc:  # noqa: BLE001 - the worker died before answering
+        tail = err.decode("utf-8", "replace").strip().splitlines()
+        raise StoreError(f"the query worker failed: {tail[-1] if tail else f'exit code {proc.returncode}'}") from exc
+    return _unpack(status, payload)
+
+
+def _serve_one() -> None:
+    """The worker side of `_spawned`: one pickled request on stdin, one pickled answer on stdout."""
+    path, query, form, limit = pickle.loads(sys.stdin.buffer.read())
+    try:
+        answer: tuple[str, Any] = ("ok", _execute(OxigraphStore(path, read_only=True), query, form, limit))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        answer = _status(exc)
+    sys.stdout.buffer.write(pickle.dumps(answer))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":  # run as graph.console, so the answer pickles under its real module name
+    from graph.console import _serve_one as serve
+
+    serve()

@@ -139,7 +139,7 @@ def test_path_table_with_known(dlkg: Run) -> None:
 def test_sparql_refuses_updates(dlkg: Run) -> None:
     assert dlkg("sparql", "DELETE WHERE { ?s ?p ?o }") == 1
     assert "read-only" in dlkg.one_line_error()
-    assert dlkg("sparql", "ASK { ?s a dlkg:Concept }") == 0 and dlkg.out.strip() == "true"
+    assert dlkg("sparql", "ASK { ?s a dlkg:Concept }") == 0 and dlkg.out.strip() == "true", dlkg.err
 
 
 def test_sparql_formats_and_limits(dlkg: Run, tmp_path: Path) -> None:
