@@ -102,8 +102,16 @@ seen = {}
 deadline = time.monotonic() + 300
 stop = __import__("pathlib").Path(sys.argv[2])
 while not stop.exists() and time.monotonic() < deadline:
-    rows = store.select(TEXTS_QUERY)
-    state = classify([r["t"].value for r in rows])
+    if sys.argv[4] == "cli":  # the `dlkg sparql` command, run in this process (no start-up cost)
+        import contextlib, io
+        from explorer.cli import main
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["--endpoint", sys.argv[1], "sparql", "--format", "json", TEXTS_QUERY]) == 0
+        texts = [r["t"] for r in json.loads(out.getvalue())["rows"]]
+    else:
+        texts = [r["t"].value for r in store.select(TEXTS_QUERY)]
+    state = classify(texts)
     seen[state] = seen.get(state, 0) + 1
 print(json.dumps(seen))
 """
@@ -123,8 +131,9 @@ def test_processes_over_the_endpoint_never_see_a_mix(tmp_path: Path) -> None:
         assert first.returncode == 0, first.stderr
         stop = tmp_path / "stop"
         root = str(Path(__file__).resolve().parent.parent)
-        readers = [subprocess.Popen([sys.executable, "-c", READER, server.url, str(stop), root],
-                                    stdout=subprocess.PIPE, text=True, env=child_env()) for _ in range(2)]
+        readers = [subprocess.Popen([sys.executable, "-c", READER, server.url, str(stop), root, mode],
+                                    stdout=subprocess.PIPE, text=True, env=child_env())
+                   for mode in ("store", "store", "cli")]
         try:
             for i in range(4):
                 run = run_child([sys.executable, "-c", CLI, "--endpoint", server.url, "ingest", "-q",
