@@ -28,6 +28,7 @@ def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     app = Path(__file__).resolve().parent.parent / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.headless", "true" if args.headless else "false"]
+           "--server.headless", "true" if args.headless else "false",
+           "--client.toolbarMode", "minimal", "--server.fileWatcherType", "none"]
     print(f"dlkg explorer on http://127.0.0.1:{args.port}", flush=True)
     return subprocess.call(cmd, env=env)
