@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The text of the named query `<name>.rq`."""
     return resources.files(__name__).joinpath(f"{name}.rq").read_text(encoding="utf-8")
