@@ -9,9 +9,13 @@ Scores: 0 exact, 1 prefix, 2 substring, 3 pinyin, 4 fuzzy; ties go to the shorte
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import os
+import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from ontology.text import fold
 
@@ -29,11 +33,40 @@ def _has_cjk(text: str) -> bool:
     return any(_SCRIPT_CJK[0] <= ch <= _SCRIPT_CJK[1] for ch in text)
 
 
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[int, str]:
+    """pypinyin's character table (code point → readings), loaded without the package.
+
+    `import pypinyin` loads its phrase dictionaries (~0.5–1.5 s); the character table alone
+    loads in ~30 ms, and a near miss needs no more than the first reading of each character.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return {}
+    path = os.path.join(os.path.dirname(spec.origin), "pinyin_dict.py")
+    table_spec = importlib.util.spec_from_file_location("_dlkg_pinyin_dict", path)
+    if table_spec is None or table_spec.loader is None:
+        return {}
+    module = importlib.util.module_from_spec(table_spec)
+    table_spec.loader.exec_module(module)
+    return dict(module.pinyin_dict)
+
+
+@lru_cache(maxsize=65536)
+def _syllable(ch: str) -> str:
+    """Toneless pinyin of one character (its first reading; ü as v), or the character itself."""
+    readings = _pinyin_table().get(ord(ch))
+    if not readings:
+        return ch
+    first = readings.split(",")[0]
+    for marked in "ǖǘǚǜü":
+        first = first.replace(marked, "v")
+    return "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
+
+
 def _pinyin(text: str) -> str:
     """Toneless pinyin of the Chinese characters in `text`, other characters kept (folded)."""
-    from pypinyin import Style, lazy_pinyin  # only needed for Chinese labels and near misses
-
-    return fold("".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")))
+    return fold("".join(_syllable(ch) for ch in text))
 
 
 class LabelIndex:
