@@ -160,7 +160,7 @@ def test_a_runaway_query_is_stopped_and_the_store_still_answers(graph: Knowledge
     with pytest.raises(QueryTimeout) as err:
         run_query(kg.backend, SLOW, timeout=1.5)
     message = str(err.value)
-    assert "\n" not in message and ("time" in message or "longer" in message), message
+    assert "\n" not in message and "1.5 s" in message, message  # a clear message names the limit
     after = run_query(kg.backend, "SELECT (COUNT(*) AS ?n) WHERE { ?s a dlkg:Concept }", timeout=30)
     assert int(after.rows[0][0].value) > 100  # type: ignore[union-attr]
 
