@@ -65,8 +65,8 @@ def _syllable(ch: str) -> str:
 
 
 def _pinyin(text: str) -> str:
-    """Toneless pinyin of the Chinese characters in `text`, other characters kept (folded)."""
-    return fold("".join(_syllable(ch) for ch in text))
+    """Toneless pinyin of the Chinese characters in `text` (already folded), other characters kept."""
+    return "".join("".join(_syllable(ch) for ch in text).casefold().split())
 
 
 class LabelIndex:
