@@ -63,12 +63,13 @@ def decode(data: bytes, max_bytes: int = MAX_BYTES) -> Decoded:
         raise RefusedFile("binary content (NUL or control bytes), not a text document")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc.start
     try:
         return Decoded(data.decode("gb18030"), "gb18030")
-    except UnicodeDecodeError as exc:
-        raise RefusedFile(f"not UTF-8, UTF-16 or GB18030 text (bad byte at {exc.start})") from exc
+    except UnicodeDecodeError as exc:  # name the UTF-8 position when the text got further as UTF-8
+        at = max(utf8_error, exc.start)
+        raise RefusedFile(f"not UTF-8, UTF-16 or GB18030 text (bad byte at {at})") from exc
 
 
 def _bomless_utf16(data: bytes) -> Decoded | None:
