@@ -349,6 +349,9 @@ def test_a_locked_store_is_refused_with_one_line(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ uploads (the app's entry point)
 
+WATCH: list[bool] = []  # the audit hook below records opens only while this is non-empty
+
+
 def test_upload_names_never_reach_the_file_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`ingest.extract(name, data)` must not open `name`; only its base name is recorded."""
     ingest.extract("warm.md", "# 什么是ReLU？\nReLU缓解梯度消失。".encode())  # load data files first
@@ -371,8 +374,6 @@ def test_upload_names_never_reach_the_file_system(tmp_path: Path, monkeypatch: p
         assert docs[raw].file_name == base, (raw, docs[raw].file_name)
         assert "/" not in docs[raw].file_name and "\\" not in docs[raw].file_name
 
-
-WATCH: list[bool] = []
 
 
 def test_upload_checks_type_by_content_and_size() -> None:
