@@ -40,7 +40,7 @@ RDFLIB_MAX = 100_000
 PARAMS: dict[str, tuple[str, ...]] = {
     "concept_card": ("concept",), "concept_edges": ("concept",), "evidence": ("s", "p", "o"),
     "meta": ("key",), "questions_about": ("concept",), "related_in": ("concept", "relation"),
-    "related_out": ("concept", "relation"),
+    "related_out": ("concept", "relation"), "relation_pairs": ("relation",),
 }
 
 
