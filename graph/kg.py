@@ -223,9 +223,10 @@ class KnowledgeGraph(ReviewMixin):
 
     def search(self, text: str, limit: int = 10) -> list[Concept]:
         """Concepts whose label or alias equals, starts with, or contains the text (then near misses)."""
-        index, concepts = self._labels()
-        ranked = index.search(text, limit=limit + 5, length=lambda i: len(self.concept(i).label))
-        return [self.concept(i) for i in ranked if i in concepts][:limit]
+        index, concepts = self._labels()  # once: over an endpoint each cache check is a round trip
+        ranked = index.search(text, limit=limit + 5,
+                              length=lambda i: len(concepts[i].label) if i in concepts else len(i))
+        return [concepts[i] for i in ranked if i in concepts][:limit]
 
     def resolve(self, text: str) -> Concept:
         """The concept named by any label or alias (case-insensitive, 繁/简); else UnknownConcept."""
