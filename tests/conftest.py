@@ -28,6 +28,16 @@ GOLD = SHARED / "gold" / "seeds.json"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def skip_or_fail_without_chromium() -> None:
+    """Browser tests skip on a developer machine without Debian chromium, but fail in CI."""
+    import os
+
+    message = "Debian chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

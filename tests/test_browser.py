@@ -25,6 +25,8 @@ import pytest
 import ingest
 from graph import KnowledgeGraph
 
+from .conftest import skip_or_fail_without_chromium
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +106,7 @@ class ExploreServer:
 
 def _make_store(path: Path) -> Path:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+        skip_or_fail_without_chromium()
     kg = KnowledgeGraph.open(store=path)
     graph, quads = ingest.to_quads(ingest.extract("notes.md", NOTES.encode()))
     kg.replace_source(graph, quads)

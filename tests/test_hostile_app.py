@@ -29,6 +29,7 @@ from graph import KnowledgeGraph
 from graph.store import OxigraphStore
 from ontology import CONCEPT_NS, NS
 
+from .conftest import skip_or_fail_without_chromium
 from .reliability_report import CLI, child_env, dlkg
 
 pytestmark = pytest.mark.browser
@@ -113,7 +114,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
+        skip_or_fail_without_chromium()
     pytest.importorskip("playwright.sync_api")
     work = tmp_path_factory.mktemp("hostile-app")
     doc = work / HOSTILE_NAME
