@@ -819,11 +819,11 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     question = question[:MAX_SENTENCE]  # bounds the quadratic per-sentence work (a 1 MB heading)
     out = _Out()
     rx = _regexes()
-    qconcepts = linker.concepts(question)
+    nq = norm(question)
+    qconcepts = list(dict.fromkeys(m.concept for m in linker.find_normalized(nq)))  # linker.concepts, one norm
     problems = [c for c in qconcepts if PROBLEM in _top(c) and c not in types().categories]
     default_topic = next((c for c in qconcepts if PROBLEM not in _top(c) and c not in types().categories),
                          None)
-    nq = norm(question)
     for qs in sentences(question) if len(qconcepts) > 1 and cue_hits(nq) else ():
         nqs = norm(qs)
         if not rx["yes_no"].search(nqs) and not rx["how"].search(nqs):
