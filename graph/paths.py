@@ -14,6 +14,7 @@ in `cycles` and never looped on: every walk keeps a visited set.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -59,7 +60,25 @@ def find_cycles(g: nx.DiGraph, limit: int = 20) -> list[list[str]]:
 
 def prerequisites(g: nx.DiGraph, iri: str) -> set[str]:
     """Every concept that must come before `iri` (transitively)."""
-    return nx.ancestors(g, iri) if iri in g else set()
+    return _ancestors(g.pred, iri)
+
+
+def _ancestors(pred: Mapping[str, Iterable[str]], iri: str) -> set[str]:
+    """Breadth-first over the prerequisites of `iri` only (a visited set: cycles end the walk)."""
+    if iri not in pred:
+        return set()
+    seen = {iri}
+    frontier = [iri]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for pre in pred[node]:
+                if pre not in seen:
+                    seen.add(pre)
+                    nxt.append(pre)
+        frontier = nxt
+    seen.discard(iri)
+    return seen
 
 
 @dataclass
@@ -89,18 +108,29 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
     - fringe: what can be learned next: not known, every prerequisite known, and either
       unlocked by something known or part of the plan.
     """
+    return _analyse(g.pred, g.succ, find_cycles(g), plan, known, order)
+
+
+def _analyse(pred: Mapping[str, Iterable[str]], succ: Mapping[str, Iterable[str]], cycles: list[list[str]],
+             plan: list[str], known: list[str] | None = None, order: dict[str, str] | None = None) -> PathPlan:
+    """`analyse` over adjacency maps (dependant → prerequisites, prerequisite → dependants).
+
+    Only the ancestors of the planned and known concepts and the dependants of the known ones
+    are visited, so the cost follows the plan, not the size of the graph.
+    """
     key = order or {}
     planned = list(dict.fromkeys(plan))
     position = {iri: n for n, iri in enumerate(planned)}
-    out = PathPlan(cycles=find_cycles(g))
+    out = PathPlan(cycles=[list(c) for c in cycles])
     known_closure = set(known or [])
     for iri in list(known_closure):
-        known_closure |= prerequisites(g, iri)
+        known_closure |= _ancestors(pred, iri)
     known_closure -= set(position)  # what the user plans to learn is not yet known
 
     needed_by: dict[str, list[str]] = {}
+    ancestors = {iri: _ancestors(pred, iri) for iri in planned}
     for iri in planned:
-        for pre in prerequisites(g, iri):
+        for pre in ancestors[iri]:
             if pre != iri:
                 needed_by.setdefault(pre, []).append(iri)
     missing = [i for i in needed_by if i not in position and i not in known_closure]
@@ -108,7 +138,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
     out.needed_by = {i: needed_by[i] for i in missing}
 
     for iri in planned:
-        for pre in sorted(prerequisites(g, iri) & set(position), key=position.__getitem__):
+        for pre in sorted(ancestors[iri] & set(position), key=position.__getitem__):
             if position[pre] > position[iri] and pre != iri:
                 out.order_violations.append((iri, pre))
 
@@ -125,7 +155,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
         if root in done:
             continue
         on_stack = {root}
-        stack.append((root, _pres(g, root, walk, rank)))
+        stack.append((root, _pres(pred, root, walk, rank)))
         while stack:
             node, todo = stack[-1]
             while todo and (todo[0] in done or todo[0] in on_stack):  # a cycle is cut here, never looped on
@@ -133,7 +163,7 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
             if todo:
                 nxt = todo.pop(0)
                 on_stack.add(nxt)
-                stack.append((nxt, _pres(g, nxt, walk, rank)))
+                stack.append((nxt, _pres(pred, nxt, walk, rank)))
                 continue
             stack.pop()
             on_stack.discard(node)
@@ -142,22 +172,24 @@ def analyse(g: nx.DiGraph, plan: list[str], known: list[str] | None = None,
                 emitted.append(node)
     out.plan = emitted
 
+    # a fringe concept is planned, wanted, or a dependant of something known: nothing else can qualify
+    candidates = set(position) | wanted
+    for iri in known_closure:
+        candidates.update(succ.get(iri, ()))
     fringe = []
-    for iri in set(g.nodes) | set(position):
+    for iri in candidates:
         if iri in known_closure:
             continue
-        pres = set(g.predecessors(iri)) - {iri} if iri in g else set()
+        pres = set(pred.get(iri, ())) - {iri}
         if pres <= known_closure and (pres & known_closure or iri in wanted):
             fringe.append(iri)
     out.fringe = sorted(fringe, key=lambda i: (i not in position, position.get(i, 0), key.get(i, i), i))
     return out
 
 
-def _pres(g: nx.DiGraph, iri: str, walk: set[str], rank) -> list[str]:  # type: ignore[no-untyped-def]
+def _pres(pred: Mapping[str, Iterable[str]], iri: str, walk: set[str], rank) -> list[str]:  # type: ignore[no-untyped-def]
     """Direct prerequisites of `iri` worth visiting, in the order they are visited."""
-    if iri not in g:
-        return []
-    return sorted((p for p in g.predecessors(iri) if p in walk and p != iri), key=rank)
+    return sorted((p for p in pred.get(iri, ()) if p in walk and p != iri), key=rank)
 
 
 @dataclass
@@ -203,8 +235,9 @@ class PathReport:
 def check_path(kg: KnowledgeGraph, plan: list[Concept], known: list[Concept] | None = None) -> PathReport:
     """`analyse` on the store's prerequisite graph, with concepts in and out."""
     g = prerequisite_graph(kg)
-    order = {iri: kg.concept(iri).label_en.casefold() for iri in g.nodes}
-    result = analyse(g, [c.iri for c in plan], [c.iri for c in known or []], order)
+    cycles = kg._cached("paths.cycles", lambda: find_cycles(g))
+    order = kg._cached("paths.order", lambda: {iri: kg.concept(iri).label_en.casefold() for iri in g.nodes})
+    result = _analyse(g.pred, g.succ, cycles, [c.iri for c in plan], [c.iri for c in known or []], order)
     c = kg.concept
     report = PathReport(list({x.iri: x for x in plan}.values()), list({x.iri: x for x in known or []}.values()))
     report.missing = [c(i) for i in result.missing]
