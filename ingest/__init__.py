@@ -44,7 +44,7 @@ def extract(file_name: str, data: bytes, linker: Linker | None = None) -> Extrac
         relations, asked, mentioned = rel.analyse(unit.question, unit.answer, linker)
         q = Question(unit.position, unit.question, unit.answer, asked, mentioned)
         doc.questions.append(q)
-        for r in relations:
+        for r in sorted(relations, key=lambda r: (r.subject, r.predicate, r.object, r.quote)):  # stable IRIs
             doc.relations.append(FoundRelation(r.subject, r.predicate, r.object, r.quote[:1000], q.position,
                                                r.confidence, r.method))
     return doc
