@@ -104,14 +104,27 @@ def _float(text: str) -> float | None:
         return None
 
 
-def evidence(kg: KnowledgeGraph, source: str, relation: str, target: str) -> list[Evidence]:
-    """Every assertion behind one edge, most confident first."""
-    out = []
-    for row in kg.evidence(source, relation, target):
-        out.append(Evidence(row["method"], _float(row["confidence"]), row["quote"], row["questionText"],
-                            row["fileName"]))
-    out.sort(key=lambda e: (not e.curated, -(e.confidence or 0.0), e.file, e.quote))
-    return out
+_EvidenceRow = tuple[str, "float | None", str, str, str]
+
+
+def _evidence_memo(kg: KnowledgeGraph) -> dict[tuple[str, str, str], list[_EvidenceRow]]:
+    """Evidence already read, per edge (cached per store revision: a write clears it)."""
+    return kg._cached("answers.evidence", dict)  # type: ignore[no-any-return]
+
+
+def evidence(kg: KnowledgeGraph, source: str, relation: str, target: str,
+             memo: dict[tuple[str, str, str], list[_EvidenceRow]] | None = None) -> list[Evidence]:
+    """Every assertion behind one edge, most confident first (one query per edge and store revision)."""
+    if memo is None:
+        memo = _evidence_memo(kg)
+    key = (source, relation, target)
+    rows = memo.get(key)
+    if rows is None:
+        out = [Evidence(row["method"], _float(row["confidence"]), row["quote"], row["questionText"],
+                        row["fileName"]) for row in kg.evidence(source, relation, target)]
+        out.sort(key=lambda e: (not e.curated, -(e.confidence or 0.0), e.file, e.quote))
+        rows = memo[key] = [(e.method, e.confidence, e.quote, e.question, e.file) for e in out]
+    return [Evidence(*row) for row in rows]  # fresh objects: callers may change theirs
 
 
 def _touching(kg: KnowledgeGraph, iri: str) -> list[Edge]:
@@ -141,10 +154,11 @@ def _one_way(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str
     adj = _Adjacency(kg, relation, direction)
     far = (lambda e: e.target) if direction == "out" else (lambda e: e.source)
     answers: list[Answer] = []
+    memo = _evidence_memo(kg) if with_evidence else None
     for e in adj.get(concept.iri):
         if far(e) == concept.iri:
             continue
-        ev = evidence(kg, e.source, relation, e.target) if with_evidence else []
+        ev = evidence(kg, e.source, relation, e.target, memo) if with_evidence else []
         answers.append(Answer(kg.concept(far(e)), relation, direction, False, e.curated, e.sources, ev))
     answers.sort(key=lambda a: (not a.curated, -a.sources, a.concept.label_en.casefold()))
     if not inferred or relation not in TRANSITIVE:

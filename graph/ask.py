@@ -196,6 +196,7 @@ def _has_cjk(text: str) -> bool:
 def _repair(kg: KnowledgeGraph, text: _Text, mentions: list[Mention]) -> list[Mention]:
     """A mention that is the start or end of a homophone typo (梯度 in 梯度消逝) becomes the whole word."""
     out: list[Mention] = []
+    tops: dict[str, Concept | None] = kg._cached("ask.top", dict) if mentions else {}  # word → best match, per revision
     for n, m in enumerate(mentions):
         lo = mentions[n - 1].end if n else 0
         hi = mentions[n + 1].start if n + 1 < len(mentions) else len(text.compact)
@@ -207,7 +208,9 @@ def _repair(kg: KnowledgeGraph, text: _Text, mentions: list[Mention]) -> list[Me
                 word = text.compact[m.start - left:m.end + right]
                 if not _has_cjk(word) or (best and len(word) <= best[1] - best[0]):
                     continue
-                top = next(iter(kg.search(word, 1)), None)
+                if word not in tops:
+                    tops[word] = next(iter(kg.search(word, 1)), None)
+                top = tops[word]
                 if top is not None and top.iri != m.concept.iri and _sound(top.label) == _sound(word):
                     best = (m.start - left, m.end + right, top)
         if best is not None:
@@ -253,7 +256,8 @@ def _mask(text: _Text, spans: list[tuple[int, int]]) -> str:
 
 def _hits(text: _Text, masked: str) -> list[_Hit]:
     probe = _Text(text.norm, masked, text.pos)
-    hits = [_Hit(c, s, e) for c in patterns().cues for s, e in probe.find_all(c.word, inflect=True)]
+    hits = [_Hit(c, s, e) for c in patterns().cues if c.word in masked  # find_all matches within `masked`
+            for s, e in probe.find_all(c.word, inflect=True)]
     # a cue inside a longer cue of another hit does not count on its own
     return [h for h in hits if not any(o is not h and o.start <= h.start and h.end <= o.end
                                        and (o.end - o.start) > (h.end - h.start) for o in hits)]
@@ -371,6 +375,7 @@ class AskResult:
         }
 
 
+@lru_cache(maxsize=8192)
 def _sound(text: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
