@@ -18,7 +18,7 @@ from ontology.text import fold
 
 from . import queries
 from .review import ReviewMixin
-from .search import LabelIndex
+from .search import LabelIndex, load_cached, save_cached
 from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update, revision_update
 
 NS = ontology.NS
@@ -199,6 +199,25 @@ class KnowledgeGraph(ReviewMixin):
     # ------------------------------------------------------------------ concepts
     def _labels(self) -> tuple[LabelIndex, dict[str, Concept]]:
         def build() -> tuple[LabelIndex, dict[str, Concept]]:
+            cache_dir: str | None = getattr(self.backend, "cache_dir", None)  # embedded on disk only
+            if cache_dir is not None:  # the last process's index, if built from this very revision
+                rev = self.revision()
+                cached = load_cached(cache_dir, "labels", rev)
+                try:
+                    if cached is not None:
+                        index = LabelIndex.from_state(cached[0])
+                        index.cache_dir = cache_dir
+                        return index, {i: Concept(i, z, e) for i, z, e in cached[1]}
+                except (TypeError, ValueError, IndexError, KeyError):
+                    pass  # malformed: rebuild
+            index, concepts = read()
+            if cache_dir is not None:
+                index.cache_dir = cache_dir
+                save_cached(cache_dir, "labels", rev,
+                            (index.state(), [(c.iri, c.label, c.label_en) for c in concepts.values()]))
+            return index, concepts
+
+        def read() -> tuple[LabelIndex, dict[str, Concept]]:
             labels: list[tuple[str, str]] = []
             pref: dict[str, dict[str, str]] = defaultdict(dict)
             for row in self.select("concept_labels"):

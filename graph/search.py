@@ -9,13 +9,17 @@ Scores: 0 exact, 1 prefix, 2 substring, 3 pinyin, 4 fuzzy; ties go to the shorte
 from __future__ import annotations
 
 import difflib
+import gc
 import importlib.util
+import marshal
 import os
+import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from ontology.text import fold
 
@@ -52,16 +56,49 @@ def _pinyin_table() -> dict[int, str]:
     return dict(module.pinyin_dict)
 
 
-@lru_cache(maxsize=65536)
-def _syllable(ch: str) -> str:
-    """Toneless pinyin of one character (its first reading; ü as v), or the character itself."""
-    readings = _pinyin_table().get(ord(ch))
-    if not readings:
-        return ch
+def _toneless(readings: str) -> str:
+    """The first of pypinyin's comma-separated readings, without tone marks (ü as v)."""
     first = readings.split(",")[0]
     for marked in "ǖǘǚǜü":
         first = first.replace(marked, "v")
     return "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def _syllable(ch: str) -> str:
+    """Toneless pinyin of one character (its first reading; ü as v), or the character itself."""
+    if _syllable_table is not None:
+        return _syllable_table.get(ch, ch)
+    readings = _pinyin_table().get(ord(ch))
+    return _toneless(readings) if readings else ch
+
+
+_syllable_table: dict[str, str] | None = None
+
+
+def _load_syllables(cache_dir: str) -> None:
+    """Every character's toneless syllable, from `cache_dir` when pypinyin's table is unchanged.
+
+    Reading the whole table from the cache (a few ms) spares a new process loading
+    pypinyin's character table (~30–45 ms) for its first near miss.
+    """
+    global _syllable_table
+    if _syllable_table is not None:
+        return
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return
+    try:
+        st = os.stat(os.path.join(os.path.dirname(spec.origin), "pinyin_dict.py"))
+    except OSError:
+        return
+    key = f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
+    table = load_cached(cache_dir, "pinyin", key)
+    if not isinstance(table, dict):
+        table = {chr(cp): _toneless(readings) for cp, readings in _pinyin_table().items()}
+        save_cached(cache_dir, "pinyin", key, table)
+    _syllable_table = table
+    _syllable.cache_clear()
 
 
 def _pinyin(text: str) -> str:
@@ -85,9 +122,27 @@ class LabelIndex:
         self._pinyin: dict[str, set[str]] | None = None
         self._pinyin_keys: list[str] = []
         self._near: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        self.cache_dir: str | None = None  # where the pinyin table may be cached (an on-disk store's)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    # ---------------------------------------------------------------- persistence
+    def state(self) -> tuple[object, ...]:
+        """Plain data (marshal-able) with every lazy part built: postings and pinyin included."""
+        return (self.exact, self.keys, self._grams_index(), self._pinyin_index(), self._pinyin_keys)
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...]) -> LabelIndex:
+        """The inverse of `state()`; raises ValueError on anything malformed."""
+        exact, keys, postings, pinyin, pinyin_keys = state
+        if not (isinstance(exact, dict) and isinstance(keys, list) and isinstance(postings, dict)
+                and isinstance(pinyin, dict) and isinstance(pinyin_keys, list)):
+            raise ValueError("malformed label index")
+        index = cls(())
+        index.exact, index.keys, index._postings = exact, keys, postings
+        index._pinyin, index._pinyin_keys = pinyin, pinyin_keys
+        return index
 
     # ---------------------------------------------------------------- lookups
     def lookup(self, text: str) -> frozenset[str]:
@@ -129,6 +184,8 @@ class LabelIndex:
         return [self.keys[n] for n in candidates if key in self.keys[n]]
 
     def _pinyin_index(self) -> dict[str, set[str]]:
+        if self.cache_dir is not None:
+            _load_syllables(self.cache_dir)
         if self._pinyin is None:
             index: dict[str, set[str]] = defaultdict(set)
             for key in self.keys:
@@ -190,3 +247,53 @@ class LabelIndex:
         size = length or (lambda iri: 0)
         ranked = sorted(scored, key=lambda i: (scored[i], size(i), i))
         return ranked[:limit]
+
+
+# ---------------------------------------------------------------------------- on-disk cache
+_CACHE_FORMAT = 1
+
+
+def load_cached(path: str | os.PathLike[str], name: str, revision: str) -> Any:
+    """What `save_cached` stored under `name` for this store revision, else None.
+
+    Missing, stale (another revision, format or Python), truncated or corrupt files are
+    ignored: the caller rebuilds. marshal reads plain data only (no code runs on load).
+    """
+    if not revision:
+        return None
+    gc_was_on = gc.isenabled()
+    gc.disable()  # unmarshalling creates many containers: collections would take most of the time
+    try:
+        with open(os.path.join(path, name + ".marshal"), "rb") as f:
+            record = marshal.loads(f.read())  # marshal.load(f) reads object by object: 10× slower
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    finally:
+        if gc_was_on:
+            gc.enable()
+    if not (isinstance(record, tuple) and len(record) == 4 and record[0] == _CACHE_FORMAT
+            and record[1] == sys.version_info[:2] and record[2] == revision):
+        return None
+    return record[3]
+
+
+def save_cached(path: str | os.PathLike[str], name: str, revision: str, data: Any) -> None:
+    """Store `data` (plain types) for this revision: temporary file then `os.replace` (atomic).
+
+    Best effort: an unwritable directory only means the next process rebuilds.
+    """
+    if not revision:
+        return
+    target = os.path.join(path, name + ".marshal")
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(path, exist_ok=True)
+        with open(tmp, "wb") as f:
+            record: Any = (_CACHE_FORMAT, (sys.version_info[0], sys.version_info[1]), revision, data)
+            marshal.dump(record, f)
+        os.replace(tmp, target)
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

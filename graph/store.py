@@ -110,6 +110,11 @@ class OxigraphStore:
         return self._path or ":memory:"
 
     @property
+    def cache_dir(self) -> str | None:
+        """Where per-revision caches of this store live: the sibling directory `<store>.cache`."""
+        return os.path.abspath(self._path).rstrip(os.sep) + ".cache" if self._path is not None else None
+
+    @property
     def raw(self) -> ox.Store:
         """The pyoxigraph store underneath (for bulk loading and benchmarks)."""
         return self._store

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from graph.search import LabelIndex
+import marshal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import ontology
+from graph import KnowledgeGraph
+from graph.search import LabelIndex, load_cached, save_cached
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SKOS_PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 LABELS = [
     ("c:vg", "梯度消失"), ("c:vg", "vanishing gradient"), ("c:vg", "梯度消失問題"),
@@ -56,3 +66,61 @@ def test_near_misses_by_pinyin_and_spelling() -> None:
 
 def test_limit() -> None:
     assert len(index().search("梯度", limit=1)) == 1
+
+
+# ---------------------------------------------------------------------------- on-disk cache
+def test_state_round_trip_answers_the_same() -> None:
+    idx = index()
+    again = LabelIndex.from_state(marshal.loads(marshal.dumps(idx.state())))
+    for probe in ("relu", "梯度", "归一化", "titu xiaoshi", "梯度消逝", "batchnrom", "Leaky"):
+        assert again.search(probe) == idx.search(probe)
+
+
+def test_cache_is_keyed_by_revision_and_survives_nothing_odd(tmp_path: Path) -> None:
+    save_cached(tmp_path, "labels", "rev1", ["a", {"b": 1}])
+    assert load_cached(tmp_path, "labels", "rev1") == ["a", {"b": 1}]
+    assert load_cached(tmp_path, "labels", "rev2") is None  # stale
+    assert load_cached(tmp_path, "labels", "") is None
+    assert load_cached(tmp_path, "other", "rev1") is None  # missing
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    (tmp_path / "labels.marshal").write_bytes(b"\x00garbage")  # corrupt
+    assert load_cached(tmp_path, "labels", "rev1") is None
+    (tmp_path / "labels.marshal").write_bytes(marshal.dumps(("no", "revision", "rev1")))
+    assert load_cached(tmp_path, "labels", "rev1") is None
+    (tmp_path / "file").write_text("")
+    save_cached(tmp_path / "file" / "below", "labels", "rev1", 1)  # unwritable place: ignored
+    assert load_cached(tmp_path / "file" / "below", "labels", "rev1") is None
+
+
+def test_store_reuses_its_label_cache_until_a_write(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    kg = KnowledgeGraph.open(store=store)
+    first = [(c.iri, c.label, c.label_en) for c in kg.all_concepts()]
+    found = [c.iri for c in kg.search("titu xiaoshi")]
+    rev = kg.revision()
+    kg.close()
+    cache = tmp_path / "store.cache" / "labels.marshal"
+    assert cache.exists() and load_cached(cache.parent, "labels", rev) is not None
+
+    kg = KnowledgeGraph.open(store=store)  # pyoxigraph opens the store beside the cache; same answers
+    assert [(c.iri, c.label, c.label_en) for c in kg.all_concepts()] == first
+    assert [c.iri for c in kg.search("titu xiaoshi")] == found
+    kg.close()
+
+    cache.write_bytes(b"corrupt")  # a damaged cache is rebuilt, never trusted
+    kg = KnowledgeGraph.open(store=store)
+    assert [(c.iri, c.label, c.label_en) for c in kg.all_concepts()] == first
+    kg.close()
+    assert load_cached(cache.parent, "labels", rev) is not None
+
+    kg = KnowledgeGraph.open(store=store)  # a write gives a new revision: the old cache is stale
+    g = ox.NamedNode("https://example.org/src")
+    new = ox.NamedNode(ontology.CONCEPT_NS + "zz_new")
+    kg.replace_source(g, [ox.Quad(new, RDF_TYPE, ox.NamedNode(ontology.NS + "Concept"), g),
+                          ox.Quad(new, SKOS_PREF, ox.Literal("全新概念", language="zh"), g)])
+    assert load_cached(cache.parent, "labels", kg.revision()) is None
+    assert [c.label for c in kg.search("全新概念")] == ["全新概念"]
+    kg.close()
+    kg = KnowledgeGraph.open(store=store)
+    assert [c.label for c in kg.search("全新概念")] == ["全新概念"]
+    kg.close()

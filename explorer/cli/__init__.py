@@ -24,7 +24,23 @@ class BadInput(Exception):
     """Bad input from the user: printed as one line, exit status 1."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand `argv` runs (after the global options), or None (help, or no command)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--store", "--endpoint"):
+            i += 2
+        elif arg.startswith(("--store=", "--endpoint=")):
+            i += 1
+        else:
+            return None if arg.startswith("-") else arg
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command`, only the module `cmd_<command>` is imported and registered
+    (cold start: the other commands' imports are not paid), falling back to every module."""
     parser = argparse.ArgumentParser(prog="dlkg", description="Deep-learning interview knowledge graph.")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--store", metavar="DIR", help="embedded Oxigraph store directory (default: $DLKG_STORE "
@@ -32,9 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query+update endpoint "
                        "(e.g. http://127.0.0.1:7878 for `oxigraph serve --union-default-graph`)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
-            importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_"))
+    if command is not None and f"cmd_{command}" in names:
+        importlib.import_module(f"{__name__}.cmd_{command}").register(sub)
+        if command in sub.choices:
+            return parser
+        return build_parser()
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
@@ -50,7 +71,8 @@ def open_graph(args: argparse.Namespace) -> KnowledgeGraph:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_named(argv))
     args = parser.parse_args(argv)
     if getattr(args, "no_store", False):
         return int(args.func(args, None))
