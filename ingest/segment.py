@@ -113,17 +113,8 @@ class _Cand:
 
 
 def strip_inline(text: str) -> str:
-    """Text without images, link targets, tags, emphasis and emoji."""
-    if "](" in text or "<" in text:
-        text = _IMAGE.sub("", text)
-        text = _LINK.sub(r"\1", text)
-        text = _TAG.sub("", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPH.sub("", text)
-    if not text.isascii():
-        text = _EMOJI.sub("", text)
-    text = text.replace("`", "")
-    return _WS.sub(" ", text).strip(" :：-—\t")
+    """Text without images, link targets, tags, emphasis and emoji, on one line."""
+    return _WS.sub(" ", _inline(text)).strip(" :：-—\t")
 
 
 def is_question_form(text: str, strict: bool = False) -> bool:
