@@ -38,7 +38,8 @@ def skip_or_fail_without_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -51,7 +52,7 @@ class OxigraphServer:
         binary = shutil.which("oxigraph")
         if binary is None:
             pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 import ingest
 from graph import KnowledgeGraph
 
-from .conftest import skip_or_fail_without_chromium
+from .conftest import free_port, skip_or_fail_without_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -51,17 +50,12 @@ UPLOAD = "## 什么是 GRU？\n\nGRU 是 LSTM 的变体，可以缓解梯度消�
 LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "about:", "data:", "blob:")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 class ExploreServer:
     """A `dlkg --store DIR explore --headless --port N` process, stopped with `stop()`."""
 
     def __init__(self, store: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         beside = Path(sys.executable).parent / "dlkg"  # the console script of this environment
         dlkg = str(beside) if beside.exists() else shutil.which("dlkg")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from graph import KnowledgeGraph
 from graph.store import OxigraphStore
 from ontology import CONCEPT_NS, NS
 
-from .conftest import skip_or_fail_without_chromium
+from .conftest import free_port, skip_or_fail_without_chromium
 from .reliability_report import CLI, child_env, dlkg
 
 pytestmark = pytest.mark.browser
@@ -105,11 +104,6 @@ def raw_payload_source() -> tuple[ox.NamedNode, list[ox.Quad]]:
     return g, [ox.Quad(s, p, o, g) for s, p, o in triples]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -130,7 +124,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     stored = "\n".join(str(q) for q in backend.raw)
     backend.close()
     assert "__pwned" in stored and "<img src=x" in stored  # the app has the payloads to show
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", CLI, "--store", str(store), "explore", "--headless",
                              "--port", str(port)], env=child_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
