@@ -145,3 +145,14 @@ def test_inline_bindings_put_constants_in_the_top_group() -> None:
     assert "VALUES (?concept) { (<http://e/c>) }" in out
     sub = "SELECT ?c WHERE { { SELECT ?c WHERE { ?c ?p ?o } } }"
     assert "SELECT ?c WHERE { ?c" in inline_bindings(sub, {"c": ox.NamedNode("http://e/c")})  # subquery: VALUES only
+
+
+def test_named_queries_are_split_into_interactive_and_bulk() -> None:
+    from graph import queries
+
+    interactive, bulk = set(queries.names()), set(queries.bulk_names())
+    assert interactive and bulk and not interactive & bulk
+    for name in interactive | bulk:
+        assert "SELECT" in queries.load(name)
+    with pytest.raises(KeyError):
+        queries.load("no_such_query")
