@@ -217,20 +217,48 @@ class RdflibBaseline:
 
 
 # ---------------------------------------------------------------------------- queries and answers
-def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None,
-                names: Sequence[str] | None = None) -> Iterator[Line]:
-    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+def bench_values(select: ox.Store | Callable[[str, dict[str, Any]], list[dict[str, Any]]],
+                 size: int) -> dict[str, Any]:
+    """One value for every parameter name a named query takes: a concept of ordinary popularity, one of
+    its edges, a source and a question of the generated graph (a duplicated one when there is one)."""
+    if isinstance(select, ox.Store):
+        store = select
+
+        def select(text: str, b: dict[str, Any]) -> list[dict[str, Any]]:
+            subs = {ox.Variable(k): v for k, v in b.items()} or None
+            res = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+            return [{v.value: sol[v] for v in res.variables} for sol in res]  # type: ignore[union-attr]
     iri, _zh, _alias = typical_concept(size)
     concept = ox.NamedNode(iri)
     mit = ox.NamedNode(NS + "mitigates")
-    edge = raw_select(raw, "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { dlkg:mitigates dlkg:causes "
-                      "dlkg:partOf dlkg:variantOf dlkg:requires } } LIMIT 1", {"s": concept})
-    p, o = (edge[0][1:] if edge else (mit, concept))
-    values: dict[str, Any] = {"concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
-                              "key": ox.NamedNode(NS + "revision")}
-    for name in names or queries.names():
+    edge = select("SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { dlkg:mitigates dlkg:causes "
+                  "dlkg:partOf dlkg:variantOf dlkg:requires } } LIMIT 1", {"s": concept})
+    p, o = (edge[0]["p"], edge[0]["o"]) if edge else (mit, concept)
+    about = select("SELECT ?c ?q ?src WHERE { ?q dlkg:asksAbout ?c ; dlkg:source ?src } LIMIT 1", {"c": concept})
+    dup = select("SELECT ?q ?h WHERE { ?q dlkg:duplicateOf ?h } LIMIT 1", {})
+    question = dup[0]["h"] if dup else (about[0]["q"] if about else concept)
+    source = about[0]["src"] if about else concept
+    return {"concept": concept, "relation": mit, "s": concept, "p": p, "o": o, "key": ox.NamedNode(NS + "revision"),
+            "source": source, "question": question}
+
+
+def _purpose(name: str) -> str:
+    """The first comment line of a named query (what it is for)."""
+    first = queries.load(name).lstrip().splitlines()[0]
+    return first.lstrip("# ").rstrip(".")[:70] if first.startswith("#") else ""
+
+
+def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None,
+                names: Sequence[str] | None = None) -> Iterator[Line]:
+    """Every interactive named query (held to <=2x raw and < 5 ms), then every bulk read (<=2x raw)."""
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    values = bench_values(raw, size)
+    bulk = set(queries.bulk_names())
+    chosen = list(names) if names else [*queries.names(), *queries.bulk_names()]
+    for name in chosen:
         text = queries.load(name)
         b = {k: values[k] for k in PARAMS.get(name, ())}
+        section, target = ("bulk", "<=2x") if name in bulk else ("query", "<=2x & <5ms")
 
         def measure(b: dict[str, Any] = b, name: str = name, text: str = text) -> tuple[int, float, float]:
             rows = len(kg.select(name, **b))
@@ -240,21 +268,22 @@ def query_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline 
         got = in_fork(measure, QUERY_TIMEOUT_S)
         scope = "bound" if b else "whole graph"
         if got is None:
-            yield Line("query", name, float("nan"), "ms", target="<=2x & <5ms", ok=False,
+            yield Line(section, name, float("nan"), "ms", target=target, ok=False,
                        note=f"{scope}; stopped after {QUERY_TIMEOUT_S:.0f} s")
             continue
         rows, d, r = got
         extra: dict[str, float | None] = {}
         cached = CACHED_API.get(name)
-        if cached is not None:  # the API reads whole-graph answers once per store revision
+        if cached is not None:  # the API keeps what a bulk read returns per store revision
             extra["api cached"] = median_ms(lambda: cached(kg), repeat)  # noqa: B023
         if rdf is not None:
             try:
                 extra["rdflib"] = median_ms(lambda: rdf.query(text, b), max(1, repeat // 5))  # noqa: B023
             except Exception:  # noqa: BLE001 - an engine that cannot run the query is a figure too
                 extra["rdflib"] = None
-        yield Line("query", name, d, "ms", r, "raw", extra, target="<=2x & <5ms",
-                   ok=d <= 2 * r and d < 5, note=f"{scope}, {rows} rows")
+        ok = d <= 2 * r and (d < 5 or name in bulk)
+        note = f"{scope}, {rows} rows" + (f"; {_purpose(name)}" if name in bulk else "")
+        yield Line(section, name, d, "ms", r, "raw", extra, target=target, ok=ok, note=note)
     yield from api_lines(kg, size, repeat, rdf)
 
 
@@ -327,6 +356,7 @@ def api_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | 
         yield Line("api", f"ask('{sentence[:14]}…')", d, "ms", base, "raw related_in", dict(rd),
                    target="<=2x & <5ms", ok=d <= 2 * base and d < 5,
                    note=f"first call after a revision change {first:.0f} ms (builds the label index)")
+        yield from first_ask_lines(kg, size, repeat, ask)
     yield from path_lines(kg, size, repeat)
     two = median_ms(lambda: raw_select(raw, TWO_HOP, {"c": concept}), repeat)
     rd2 = {"rdflib": median_ms(lambda: rdf.query(TWO_HOP, {"c": concept}), max(1, repeat // 5))} if rdf else {}
@@ -338,6 +368,51 @@ def api_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | 
     d = median_ms(lambda: kg.neighbourhood(c, depth=2), repeat)
     yield Line("api", "neighbourhood(X, depth 2, <=80)", d, "ms", two, "raw 2-hop SELECT", dict(rd2),
                note=f"first call {cold:.1f} ms (bound per-concept queries, cached per revision)")
+
+
+def first_ask_lines(kg: KnowledgeGraph, size: int, repeat: int, ask: Callable[..., Any]) -> Iterator[Line]:
+    """`ask` about concepts never asked before, then the first search and ask after an ingest."""
+    raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
+    rel_in = queries.load("related_in")
+    mit = ox.NamedNode(NS + "mitigates")
+    n = concepts_in(size)
+    kg.search("x")  # the label index exists; answers of these concepts do not
+    asked, base = [], []
+    for k in range(max(10, repeat)):
+        slug, zh, _en, _aliases = _concept_names((n // 3 + 11 * k + 1) % n)
+        b = {"concept": ox.NamedNode(CONCEPT_NS + slug), "relation": mit}
+        t = time.perf_counter()
+        raw_select(raw, rel_in, b)
+        base.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        ask(kg, f"什么可以缓解{zh}？")
+        asked.append((time.perf_counter() - t) * 1000)
+    d, r = statistics.median(asked), statistics.median(base)
+    yield Line("api", "ask about a concept not asked before", d, "ms", r, "raw related_in (first)",
+               target="<=2x & <5ms", ok=d <= 2 * r and d < 5,
+               note=f"median over {len(asked)} concepts, one call each, label index built")
+    # a write that adds no concept (an ingested note), then the first typo search and the first ask
+    import ingest
+    from ingest.mentions import default_linker
+
+    iri, zh, _alias = typical_concept(size)
+    doc = ingest.extract("bench-note.md", "## 什么是过拟合？\n\nDropout 可以缓解过拟合。\n".encode(),
+                         default_linker())
+    graph, quads = ingest.to_quads(doc)
+    kg.replace_source(graph, quads)
+    typo = kg.concept(iri).label_en.replace("a", "", 1)
+    t = time.perf_counter()
+    kg.search(typo)
+    first_search = (time.perf_counter() - t) * 1000
+    slug, zh2, _en, _aliases = _concept_names((n // 3 + 5) % n)
+    t = time.perf_counter()
+    ask(kg, f"什么可以缓解{zh2}？")
+    first_ask = (time.perf_counter() - t) * 1000
+    kg.remove_source(graph)
+    yield Line("search", f"typo '{typo[:12]}', first call after an ingest", first_search, "ms",
+               target="<20ms", ok=first_search < 20, note="an ingest adds no concept: the label index stays")
+    yield Line("api", "ask, first call after an ingest", first_ask, "ms", r, "raw related_in (first)",
+               target="<=2x & <5ms", ok=first_ask <= 2 * r and first_ask < 5, note="a concept not asked before")
 
 
 def path_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
@@ -524,6 +599,20 @@ print(json.dumps({"ms": statistics.median(times[1:]) * 1000, "first": times[0] *
                   "exceptions": [str(e.value)[:200] for e in at.exception]}))
 """
 
+PAGES_SCRIPT = r"""
+import json, sys, time
+from streamlit.testing.v1 import AppTest
+out = {}
+for page in sys.argv[1].split(","):  # a fresh session per page: its first visit, then a rerun
+    at = AppTest.from_file("explorer/app.py", default_timeout=600)
+    at.run()
+    t = time.perf_counter(); at.switch_page(f"app_pages/{page}.py"); at.run(); first = time.perf_counter() - t
+    t = time.perf_counter(); at.run(); again = time.perf_counter() - t
+    out[page] = {"first": first * 1000, "again": again * 1000, "exceptions": [str(e.value)[:160] for e in at.exception]}
+print(json.dumps(out))
+"""
+PAGES = ("ask", "path", "questions", "sources", "review", "sparql")
+
 VIEW_SCRIPT = r"""
 import json, os, statistics, sys, time
 from graph import KnowledgeGraph
@@ -580,6 +669,18 @@ def app_lines(size: int, repeat: int, seed: int, workdir: Path) -> Iterator[Line
             note += f"; app exceptions: {got['exceptions']}"
         yield Line("app", label, got["ms"], "ms", target="<200ms", ok=got["ms"] < 200 and not got["exceptions"],
                    note=note)
+    pages = _child_json(PAGES_SCRIPT, [",".join(PAGES)], env)
+    for page in PAGES:
+        got_page = pages.get(page)
+        if not isinstance(got_page, dict):
+            yield Line("app", f"page {page}: first visit", float("nan"), "ms",
+                       note=f"could not run: {pages.get('error', 'no figure')}")
+            continue
+        note = f"server side, AppTest; rerun on the page {got_page['again']:.0f} ms"
+        if got_page["exceptions"]:
+            note += f"; app exceptions: {got_page['exceptions']}"
+        yield Line("app", f"page {page}: first visit ({app_size // 1000}k)", got_page["first"], "ms",
+                   target="<200ms", ok=got_page["first"] < 200 and not got_page["exceptions"], note=note)
     hub = CONCEPT_NS + _concept_names(0)[0]  # the most connected concept: the largest view
     got = _child_json(VIEW_SCRIPT, [hub, str(max(3, repeat // 3))], env)
     if "error" in got:
@@ -630,9 +731,8 @@ def http_lines(path: Path, size: int, repeat: int, workdir: Path) -> Iterator[Li
         yield Line("http", "load (POST /store)", time.perf_counter() - t, "s", note="oxigraph serve, one request")
         endpoint: EndpointStore = kg.backend  # type: ignore[assignment]
         iri, _zh, _alias = typical_concept(size)
-        values: dict[str, Any] = {"concept": ox.NamedNode(iri), "relation": ox.NamedNode(NS + "mitigates"),
-                                  "s": ox.NamedNode(iri), "p": ox.NamedNode(NS + "mitigates"),
-                                  "o": ox.NamedNode(iri), "key": ox.NamedNode(NS + "revision")}
+
+        values = bench_values(lambda text, b: [dict(r) for r in endpoint.select(text, b)], size)
 
         def raw_http(text: str) -> Any:
             req = urllib.request.Request(endpoint.query_url, data=text.encode(), headers={
@@ -642,14 +742,12 @@ def http_lines(path: Path, size: int, repeat: int, workdir: Path) -> Iterator[Li
 
         from graph.store import PREFIX_HEADER
 
-        for name in queries.names():  # bound queries, and the whole-graph ones the API reads once per revision
-            if name not in PARAMS and name not in CACHED_API:
-                continue
+        for name in [*queries.names(), *CACHED_API]:  # interactive queries; bulk reads behind the API's caches
             b = {k: values[k] for k in PARAMS.get(name, ())}
             text = PREFIX_HEADER + inline_bindings(queries.load(name), b)
             d = median_ms(lambda: kg.select(name, **b), repeat)  # noqa: B023
             r = median_ms(lambda: raw_http(text), repeat)  # noqa: B023
-            yield Line("http", name, d, "ms", r, "raw HTTP+json", note="bound" if b else "whole graph")
+            yield Line("http", name, d, "ms", r, "raw HTTP+json", note="bound" if b else "whole graph (bulk)")
         c = kg.concept(iri)
         d = median_ms(lambda: kg.related(c, "mitigates", "in"), repeat)
         yield Line("http", "related(X, mitigates, in)", d, "ms")

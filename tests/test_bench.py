@@ -36,9 +36,11 @@ def test_runner_prints_one_line_per_measurement(tmp_path: Path) -> None:
     lines = run("10k", repeat=1, sections=("query", "search"), workdir=tmp_path, rdflib_max=0,
                 out=printed.append, query_names=["related_in", "concept_labels", "meta"])
     names = {(ln.section, ln.name) for ln in lines}
-    assert ("query", "related_in") in names and ("query", "concept_labels") in names
+    assert ("query", "related_in") in names and ("bulk", "concept_labels") in names
     assert any(s == "search" for s, _ in names)
-    assert all(ln.baseline is not None for ln in lines if ln.section == "query")
+    assert all(ln.baseline is not None for ln in lines if ln.section in ("query", "bulk"))
+    bulk = next(ln for ln in lines if ln.name == "concept_labels")
+    assert bulk.target == "<=2x" and "label" in bulk.note  # held to the raw engine only; says what it feeds
     assert printed[0].startswith("# dlkg bench") and printed[-1].startswith("# targets")
     assert all(" dlkg " in p for p in printed if not p.startswith("#"))
 
