@@ -133,7 +133,12 @@ def rss_kb() -> int:
 def graph_file(size: int, seed: int, workdir: Path) -> Path:
     """The generated graph of `size` triples (made once, kept in `workdir`)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"dlkg-{size}-seed{seed}.nq"
+    import hashlib
+
+    from benchmarks import generate
+
+    version = hashlib.sha256(Path(generate.__file__).read_bytes()).hexdigest()[:8]  # a changed generator: new file
+    path = workdir / f"dlkg-{size}-seed{seed}-{version}.nq"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         write(tmp, size, seed)
