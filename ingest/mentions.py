@@ -68,14 +68,21 @@ class Mention:
     surface: str
 
 
+@lru_cache(maxsize=1)
+def label_norms() -> dict[str, str]:
+    """norm() of every label and alias of the ontology (one pass, shared by the linker and typing)."""
+    return {text: norm(text) for text in ontology.vocabulary().labels}
+
+
 class Linker:
     """Aho-Corasick automaton over normalised labels, longest match, ASCII word boundaries."""
 
     def __init__(self, vocabulary: ontology.Vocabulary):
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, set[str]] = {}
+        norms = label_norms() if vocabulary is ontology.vocabulary() else {}
         for text, iris in vocabulary.labels.items():
-            n = norm(text).strip()
+            n = (norms.get(text) or norm(text)).strip()
             for key in {n, n.replace(" ", "")}:
                 if key:
                     entries.setdefault(key, set()).update(iris)

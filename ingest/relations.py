@@ -36,7 +36,7 @@ import pyoxigraph as ox
 import ontology
 from ontology.text import to_simplified
 
-from .mentions import Linker, Mention, norm
+from .mentions import Linker, Mention, label_norms, norm
 
 _SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
 _CLAUSE_BREAK = re.compile(r"[,，:：]")
@@ -203,7 +203,8 @@ def types() -> _Types:
     """Top categories of every concept (via skos:broader), from the ontology."""
     broader: dict[str, set[str]] = {}
     categories: set[str] = set()
-    for q in ontology.ontology_quads():
+    # the parsed ontology files: the curated assertions ontology_quads() adds hold neither
+    for q in ontology._parsed():
         p = q.predicate.value
         if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
             continue
@@ -229,8 +230,9 @@ def types() -> _Types:
         tops(c)
     voc = ontology.vocabulary()
     by_label: dict[str, set[str]] = {}
+    norms = label_norms()
     for text, iris in voc.labels.items():
-        by_label.setdefault(norm(text).replace(" ", ""), set()).update(iris)
+        by_label.setdefault(norms[text].replace(" ", ""), set()).update(iris)
     has_narrower = {b for bs in broader.values() for b in bs}
     narrower_count: dict[str, int] = {}
     for bs in broader.values():
@@ -240,9 +242,11 @@ def types() -> _Types:
     for label, iris in by_label.items():
         for cut in range(1, len(label) - 1):
             tail = label[cut:]
+            if tail not in by_label:
+                continue
             # glued ASCII words: "nadam" / "adam" yes, "mobilenet" / "lenet" and "relu" / "elu" no
             glued = label[cut - 1] in _WORDISH and tail[0] in _WORDISH and (cut > 2 or len(tail) < 4)
-            if tail in by_label and len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit() and not glued:
+            if len(tail) >= 2 and not label[:cut].strip("-_ ").isdigit() and not glued:
                 for a in iris:
                     heads.setdefault(a, set()).update(b for b in by_label[tail] if b != a)
     return _Types(top, frozenset(categories), frozenset((s, o) for s, bs in broader.items() for o in bs),
@@ -761,8 +765,9 @@ def _generic() -> frozenset[str]:
     voc = ontology.vocabulary()
     words = {norm(w) for w in cues()["generic_heads"]}
     out: set[str] = set()
+    norms = label_norms()
     for text, iris in voc.labels.items():
-        if text.casefold() in words or norm(text) in words:
+        if text.casefold() in words or norms[text] in words:
             out |= iris
     return frozenset(out)
 
@@ -887,8 +892,11 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
         topic_of.append(topic)
     from_question(question, lines, linker, out, qconcepts, nq)
     nlines = na.split("\n") if aligned else [norm(x) for x in lines]
-    _method_lists(lines, nlines, problems, linker, out)
-    _enumerations(lines, nlines, topic_of, linker, out)
+    # a line can only hold a method word or a list intro the whole (aligned) answer holds
+    if not aligned or _method_words().search(na):
+        _method_lists(lines, nlines, problems, linker, out)
+    if not aligned or rx["partOf.list_intro"].search(na):
+        _enumerations(lines, nlines, topic_of, linker, out)
     _label_heads(list(dict.fromkeys(qconcepts + list(quote_of))), {**{c: question for c in qconcepts}, **quote_of},
                  out)
     return list(out.found.values()), qconcepts, list(dict.fromkeys(m.concept for m in every))
