@@ -46,6 +46,8 @@ _ANCHOR_LINE = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?\[[^\]]+\]\(#[^)]*\)\s*$
 _URL = re.compile(r"https?://\S+|\S+@\S+\.\w+")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]")
 _WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+_BULLET_CHARS = frozenset("-*+•·▪●○◦")
 _QEND = re.compile(r"[?？]\s*$")
 _YAML_KEY = re.compile(r"^\s*[\w-]+\s*:")
 _SENTENCE_END = re.compile(r"[。；;!！]|\.\s|\.$")
@@ -114,7 +116,10 @@ class _Cand:
 
 def strip_inline(text: str) -> str:
     """Text without images, link targets, tags, emphasis and emoji, on one line."""
-    return _WS.sub(" ", _inline(text)).strip(" :：-—\t")
+    text = _inline(text)
+    if "  " in text or not text.isprintable():  # every white space but " " is unprintable
+        text = _WS.sub(" ", text)
+    return text.strip(" :：-—\t")
 
 
 def is_question_form(text: str, strict: bool = False) -> bool:
@@ -163,7 +168,7 @@ def _classify(raw: str, index: int) -> _Line:
     qmark, amark, _, _ = _patterns()
     if not s:
         return _Line(index, raw, "blank", "")
-    if _BREAK.match(s):
+    if s[0] in "-*_=" and _BREAK.match(s):
         return _Line(index, raw, "break", "")
     if s.startswith("|"):
         return _Line(index, raw, "table", s)
@@ -171,7 +176,7 @@ def _classify(raw: str, index: int) -> _Line:
         s = s.lstrip("> ").strip()
         if not s:
             return _Line(index, raw, "blank", "")
-    m = _HEADING.match(s)
+    m = _HEADING.match(s) if s[0] == "#" else None
     if m:
         level, text = len(m.group(1)), strip_inline(m.group(2))
         marked = qmark.match(text) if text[:1].casefold() in _marker_starts() else None
@@ -194,7 +199,7 @@ def _classify(raw: str, index: int) -> _Line:
     num = _line_number(plain)
     if num and indent < 4:
         return _Line(index, raw, "numbered", num[1], number=num[0])
-    m = _BULLET.match(s)
+    m = _BULLET.match(s) if s[0] in _BULLET_CHARS else None
     if m:
         return _Line(index, raw, "bullet", strip_inline(m.group(2)), level=indent)
     if (s.startswith(("**", "__")) and s.rstrip("：: ").endswith(("**", "__"))) or re.match(r"^<(b|strong)>", s):
@@ -203,10 +208,11 @@ def _classify(raw: str, index: int) -> _Line:
 
 
 def _line_number(text: str) -> tuple[tuple[int, ...], str] | None:
-    m = _NUM.match(text)
+    first = text[:1]
+    m = _NUM.match(text) if first.isdecimal() else None
     if m and m.group(2).strip():
         return _number(m.group(1)), strip_inline(m.group(2))
-    m = _CNNUM.match(text)
+    m = _CNNUM.match(text) if first and first in _CN else None
     if m:  # another numbering style: 三、 never continues a list of 1. 2.
         return tuple(1000 + n for n in _cn_number(m.group(1))), strip_inline(m.group(2))
     return None
@@ -230,7 +236,7 @@ def _front_matter(lines: list[str]) -> int:
 
 
 def _fold_key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NON_WORD.sub("", text.casefold())
 
 
 def _blocks(lines: list[_Line]) -> list[list[_Line]]:
@@ -327,18 +333,18 @@ def segment(text: str, has_concept: Callable[[str], bool] | None = None) -> list
         if i < skip:
             lines.append(_Line(i, raw, "blank", "", removed=True))
             continue
-        if _FENCE.match(raw):
+        if ("```" in raw or "~~~" in raw) and _FENCE.match(raw):
             in_code = not in_code
             lines.append(_Line(i, raw, "code", raw))
             continue
-        if _MATH.match(raw):
+        if "$$" in raw and _MATH.match(raw):
             in_math = not in_math
             lines.append(_Line(i, raw, "code", raw))
             continue
         if in_code or in_math:
             lines.append(_Line(i, raw, "code", raw))
             continue
-        if _ANCHOR_LINE.match(raw):
+        if "](#" in raw and _ANCHOR_LINE.match(raw):
             lines.append(_Line(i, raw, "blank", "", removed=True))
             continue
         lines.append(_classify(raw, i))
