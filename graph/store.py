@@ -58,11 +58,22 @@ class Backend(Protocol):
 
 
 def quads_to_insert_data(quads: Iterable[ox.Quad]) -> str:
-    """An INSERT DATA block for quads; terms are serialised (escaped) by pyoxigraph."""
-    by_graph: dict[str, list[str]] = {}
+    """An INSERT DATA block for quads; terms are serialised (escaped) by pyoxigraph.
+
+    Each graph's quads are written by pyoxigraph's N-Quads serialiser in one call (one line per
+    quad, no raw line break inside a line) and the graph term ending every line is cut off."""
+    by_graph: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad]] = {}
     for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    parts = [f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()]
+        by_graph.setdefault(q.graph_name, []).append(q)
+    parts = []
+    for g, group in by_graph.items():
+        lines = ox.serialize(group, format=ox.RdfFormat.N_QUADS).decode()
+        end = f" {g} .\n"
+        if isinstance(g, ox.DefaultGraph) or lines.count(end) != len(group):  # term by term
+            lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in group)
+        else:
+            lines = lines.replace(end, " .\n")
+        parts.append(f"GRAPH {g} {{\n" + lines + "}")
     return "INSERT DATA {\n" + "\n".join(parts) + "\n}" if parts else ""
 
 

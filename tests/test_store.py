@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.generate import write
 from graph import KnowledgeGraph, StoreError, UnknownConcept
-from graph.store import inline_bindings, replace_graphs_update
+from graph.store import inline_bindings, quads_to_insert_data, replace_graphs_update
 from ontology import CONCEPT_NS, NS
 
 SRC = ox.NamedNode("https://w3id.org/dlkg/source/test-notes")
@@ -156,3 +156,36 @@ def test_named_queries_are_split_into_interactive_and_bulk() -> None:
         assert "SELECT" in queries.load(name)
     with pytest.raises(KeyError):
         queries.load("no_such_query")
+
+
+# literals whose serialisation must not be mistaken for a line end or a graph term
+AWKWARD = ["two\nlines", 'a "quote"', f"ends like a line {SRC} .\n", f"{SRC} .", "tab\t back\\slash\r",
+           "中文 \u2028 \x00 \x7f 😀", ""]
+
+
+def _awkward_quads(g: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+    s, p = ox.NamedNode(SRC.value + "/q/0"), _n("text")
+    quads = [ox.Quad(s, p, ox.Literal(t), g) for t in AWKWARD]
+    quads.append(ox.Quad(s, p, ox.Literal("hi", language="en"), g))
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    quads.append(ox.Quad(s, p, ox.Literal("0.5", datatype=decimal), g))
+    quads.append(ox.Quad(ox.BlankNode("b0"), p, g, g))
+    return quads
+
+
+def test_insert_data_text_is_each_quad_term_by_term_in_its_graph() -> None:
+    other = ox.BlankNode("g2")
+    quads = _awkward_quads(SRC) + _awkward_quads(other) + source_quads()
+    expected = "INSERT DATA {\n" + "\n".join(
+        f"GRAPH {g} {{\n" + "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads if q.graph_name == g)
+        + "}" for g in (SRC, other)) + "\n}"
+    assert quads_to_insert_data(quads) == expected
+    assert quads_to_insert_data([]) == ""
+
+
+def test_awkward_literals_are_stored_unchanged(kg: KnowledgeGraph) -> None:
+    quads = [q for q in _awkward_quads(SRC) if not isinstance(q.subject, ox.BlankNode)]
+    kg.replace_source(SRC, quads)
+    stored = {q for q in ox.parse(kg.backend.dump(ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+              if q.graph_name == SRC}
+    assert stored == set(quads)
