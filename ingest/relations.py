@@ -853,6 +853,10 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
             quote_of.setdefault(m.concept, lines[min(i, len(lines) - 1)].strip())
     else:
         spans = _spans(answer)
+    # where cue words occur (any, before word bounds): a sentence holding none states no relation
+    cue_at = sorted((end - len(w) + 1, end + 1) for end, (w, _k) in _cue_automaton().iter(na)) \
+        if spans and aligned else []
+    cue_starts = [c[0] for c in cue_at]
     for i, a, b in spans:
         while line_no < i:
             line_no += 1
@@ -872,6 +876,16 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
             continue
         if aligned:
             lo, hi = bisect_left(starts, a), bisect_left(starts, b)
+            k = bisect_left(cue_starts, a)
+            while k < len(cue_at) and cue_at[k][0] < b and cue_at[k][1] > b:
+                k += 1
+            if k == len(cue_at) or cue_at[k][0] >= b:  # no cue inside: only the mentions' quotes
+                inside = [m for m in every[lo:hi] if m.end <= b]
+                if inside:
+                    quote = answer[a:b].strip()
+                    for m in inside:
+                        quote_of.setdefault(m.concept, quote)
+                continue
             ms = [Mention(m.concept, m.start - a, m.end - a, m.surface) for m in every[lo:hi] if m.end <= b]
             if not ms:
                 continue
