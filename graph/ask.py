@@ -151,7 +151,7 @@ class Mention:
 
 
 def _automaton(kg: KnowledgeGraph) -> Any:
-    """An Aho-Corasick automaton over every folded label (cached per store revision)."""
+    """An Aho-Corasick automaton over every folded label (cached per labels revision)."""
     def build() -> Any:
         auto = ahocorasick.Automaton()
         for key in kg._labels()[0].keys:
@@ -159,7 +159,7 @@ def _automaton(kg: KnowledgeGraph) -> Any:
         if len(auto):
             auto.make_automaton()
         return auto
-    return kg._cached("ask.automaton", build)
+    return kg._cached("ask.automaton", build, labels=True)
 
 
 def find_mentions(kg: KnowledgeGraph, text: _Text) -> list[Mention]:
@@ -196,7 +196,7 @@ def _has_cjk(text: str) -> bool:
 def _repair(kg: KnowledgeGraph, text: _Text, mentions: list[Mention]) -> list[Mention]:
     """A mention that is the start or end of a homophone typo (梯度 in 梯度消逝) becomes the whole word."""
     out: list[Mention] = []
-    tops: dict[str, Concept | None] = kg._cached("ask.top", dict) if mentions else {}  # word → best match, per revision
+    tops: dict[str, Concept | None] = kg._cached("ask.top", dict, labels=True) if mentions else {}  # per labels rev
     for n, m in enumerate(mentions):
         lo = mentions[n - 1].end if n else 0
         hi = mentions[n + 1].start if n + 1 < len(mentions) else len(text.compact)
@@ -208,8 +208,8 @@ def _repair(kg: KnowledgeGraph, text: _Text, mentions: list[Mention]) -> list[Me
                 word = text.compact[m.start - left:m.end + right]
                 if not _has_cjk(word) or (best and len(word) <= best[1] - best[0]):
                     continue
-                if word not in tops:
-                    tops[word] = next(iter(kg.search(word, 1)), None)
+                if word not in tops:  # a repair needs the same sound: close spellings are not asked for
+                    tops[word] = next(iter(kg.search(word, 1, spelling=False)), None)
                 top = tops[word]
                 if top is not None and top.iri != m.concept.iri and _sound(top.label) == _sound(word):
                     best = (m.start - left, m.end + right, top)

@@ -19,7 +19,18 @@ from ontology.text import fold
 from . import queries
 from .review import ReviewMixin
 from .search import LabelIndex, load_cached, save_cached
-from .store import META_GRAPH, STORE_NODE, Backend, Row, open_backend, replace_graphs_update, revision_update
+from .store import (
+    LABELS_REVISION,
+    META_GRAPH,
+    REVISION,
+    STORE_NODE,
+    Backend,
+    Row,
+    labels_revision_update,
+    open_backend,
+    replace_graphs_update,
+    revision_update,
+)
 
 NS = ontology.NS
 RELATIONS = ontology.RELATIONS
@@ -112,7 +123,9 @@ class KnowledgeGraph(ReviewMixin):
         self.backend = backend
         self._cache_rev: str | None = None
         self._cache: dict[str, object] = {}
-        self._rev: tuple[object, str] | None = None  # (backend generation, revision) when in-process
+        self._labels_rev: str | None = None  # the labels revision the label-keyed entries were built for
+        self._label_keys: set[str] = set()  # entries of `_cache` that depend on concept labels only
+        self._rev: tuple[object, str, str] | None = None  # (generation, revision, labels revision) in-process
 
     @classmethod
     def open(cls, store: str | os.PathLike[str] | None = None, endpoint: str | None = None,
@@ -130,23 +143,34 @@ class KnowledgeGraph(ReviewMixin):
         rows = self.select("meta", key=key)
         return _text(rows[0]["value"]) if rows else None
 
-    def revision(self) -> str:
-        """Changes whenever the store's content changes (cache key).
+    def _revisions(self) -> tuple[str, str]:
+        """(store revision, labels revision), both from one read of the meta graph.
 
         An embedded store counts its own writes, so the meta graph is read only after one;
-        an endpoint may be written by others and is asked every time.
+        an endpoint may be written by others and is asked every time. A store written before
+        labels had their own revision falls back to the store revision.
         """
         gen = getattr(self.backend, "generation", None)
         if gen is not None and self._rev is not None and self._rev[0] == gen:
-            return self._rev[1]
-        rev = self._meta(ox.NamedNode(NS + "revision")) or ""
-        self._rev = (gen, rev) if gen is not None else None
-        return rev
+            return self._rev[1], self._rev[2]
+        meta = {_text(r["key"]): _text(r["value"]) for r in self.select("meta")}
+        rev = meta.get(REVISION.value, "")
+        labels = meta.get(LABELS_REVISION.value) or (rev and "store:" + rev)
+        self._rev = (gen, rev, labels) if gen is not None else None
+        return rev, labels
+
+    def revision(self) -> str:
+        """Changes whenever the store's content changes (cache key)."""
+        return self._revisions()[0]
+
+    def labels_revision(self) -> str:
+        """Changes whenever concept labels may have changed (the label index's cache key)."""
+        return self._revisions()[1]
 
     def load_file(self, path: str | os.PathLike[str], format: ox.RdfFormat | None = None) -> None:
         """Bulk-load an RDF file (N-Quads, TriG, ...) as it is: fast, but not atomic."""
         self.backend.load_file(path, format)
-        self.backend.update(revision_update())
+        self.backend.update(labels_revision_update() + " ;\n" + revision_update())
 
     def ensure_ontology(self) -> bool:
         """Load or refresh the ontology graph when the shipped files changed. True if loaded."""
@@ -157,6 +181,7 @@ class KnowledgeGraph(ReviewMixin):
         quads.append(ox.Quad(STORE_NODE, ONTOLOGY_VERSION, ox.Literal(version), META_GRAPH))
         self.backend.update(
             f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {ONTOLOGY_VERSION} ?v }} }} ;\n"
+            + labels_revision_update([ontology.ONTOLOGY_GRAPH], quads) + " ;\n"
             + replace_graphs_update([ontology.ONTOLOGY_GRAPH], quads)
         )
         return True
@@ -166,11 +191,11 @@ class KnowledgeGraph(ReviewMixin):
         quads = list(quads)
         if any(q.graph_name != graph for q in quads):
             raise ValueError("every quad of a source must be in its own named graph")
-        self.backend.update(replace_graphs_update([graph], quads))
+        self.backend.update(labels_revision_update([graph], quads) + " ;\n" + replace_graphs_update([graph], quads))
 
     def remove_source(self, graph: ox.NamedNode) -> None:
         """Drop one source's named graph."""
-        self.backend.update(replace_graphs_update([graph], []))
+        self.backend.update(labels_revision_update([graph], []) + " ;\n" + replace_graphs_update([graph], []))
 
     def all_questions(self) -> list[tuple[str, str]]:
         """(IRI, text) of every question, ordered by source file and position."""
@@ -181,13 +206,24 @@ class KnowledgeGraph(ReviewMixin):
         g = DUPLICATES_GRAPH
         p = ox.NamedNode(NS + "duplicateOf")
         quads = [ox.Quad(ox.NamedNode(q), p, ox.NamedNode(c), g) for q, c in sorted(duplicate_of.items())]
-        self.backend.update(replace_graphs_update([g], quads))
+        self.backend.update(labels_revision_update([g], quads) + " ;\n" + replace_graphs_update([g], quads))
 
-    def _cached(self, key: str, build):  # type: ignore[no-untyped-def]
-        rev = self.revision()
-        if rev != self._cache_rev:
-            self._cache.clear()
-            self._cache_rev = rev
+    def _cached(self, key: str, build, labels: bool = False):  # type: ignore[no-untyped-def]
+        """`build()` once per store revision, or with `labels` once per labels revision."""
+        if labels:
+            rev = self.labels_revision()
+            if rev != self._labels_rev:
+                for k in self._label_keys:
+                    self._cache.pop(k, None)
+                self._labels_rev = rev
+            self._label_keys.add(key)
+        else:
+            rev = self.revision()
+            if rev != self._cache_rev:
+                kept = {k: v for k, v in self._cache.items() if k in self._label_keys}
+                self._cache.clear()
+                self._cache.update(kept)
+                self._cache_rev = rev
         if key not in self._cache:
             self._cache[key] = build()
         return self._cache[key]
@@ -200,8 +236,8 @@ class KnowledgeGraph(ReviewMixin):
     def _labels(self) -> tuple[LabelIndex, dict[str, Concept]]:
         def build() -> tuple[LabelIndex, dict[str, Concept]]:
             cache_dir: str | None = getattr(self.backend, "cache_dir", None)  # embedded on disk only
+            rev = self.labels_revision()
             if cache_dir is not None:  # the last process's index, if built from this very revision
-                rev = self.revision()
                 cached = load_cached(cache_dir, "labels", rev)
                 try:
                     if cached is not None:
@@ -211,8 +247,9 @@ class KnowledgeGraph(ReviewMixin):
                 except (TypeError, ValueError, IndexError, KeyError):
                     pass  # malformed: rebuild
             index, concepts = read()
+            index.cache_dir = cache_dir
+            index.build()  # every lookup structure now: no search after a write pays a lazy build
             if cache_dir is not None:
-                index.cache_dir = cache_dir
                 save_cached(cache_dir, "labels", rev,
                             (index.state(), [(c.iri, c.label, c.label_en) for c in concepts.values()]))
             return index, concepts
@@ -230,7 +267,7 @@ class KnowledgeGraph(ReviewMixin):
                 for iri, names in pref.items()
             }
             return LabelIndex(labels), concepts
-        return self._cached("labels", build)  # type: ignore[no-any-return]
+        return self._cached("labels", build, labels=True)  # type: ignore[no-any-return]
 
     def concept(self, iri: str) -> Concept:
         """The concept with this IRI (labels from the store)."""
@@ -240,11 +277,15 @@ class KnowledgeGraph(ReviewMixin):
     def all_concepts(self) -> list[Concept]:
         return sorted(self._labels()[1].values(), key=lambda c: c.label_en.casefold())
 
-    def search(self, text: str, limit: int = 10) -> list[Concept]:
-        """Concepts whose label or alias equals, starts with, or contains the text (then near misses)."""
+    def search(self, text: str, limit: int = 10, spelling: bool = True) -> list[Concept]:
+        """Concepts whose label or alias equals, starts with, or contains the text (then near misses).
+
+        `spelling=False`: near misses by sound (pinyin) only, not by close spelling.
+        """
         index, concepts = self._labels()  # once: over an endpoint each cache check is a round trip
         ranked = index.search(text, limit=limit + 5,
-                              length=lambda i: len(concepts[i].label) if i in concepts else len(i))
+                              length=lambda i: len(concepts[i].label) if i in concepts else len(i),
+                              spelling=spelling)
         return [concepts[i] for i in ranked if i in concepts][:limit]
 
     def resolve(self, text: str) -> Concept:

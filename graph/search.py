@@ -121,11 +121,17 @@ class LabelIndex:
         self._postings: dict[str, list[int]] | None = None
         self._pinyin: dict[str, set[str]] | None = None
         self._pinyin_keys: list[str] = []
-        self._near: dict[tuple[str, int], list[tuple[int, str]]] = {}
+        self._near: dict[tuple[str, int, bool], list[tuple[int, str]]] = {}
         self.cache_dir: str | None = None  # where the pinyin table may be cached (an on-disk store's)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def build(self) -> LabelIndex:
+        """Build the lazy parts now (bigram postings, pinyin): no later lookup waits for them."""
+        self._grams_index()
+        self._pinyin_index()
+        return self
 
     # ---------------------------------------------------------------- persistence
     def state(self) -> tuple[object, ...]:
@@ -195,9 +201,12 @@ class LabelIndex:
             self._pinyin_keys = sorted(self._pinyin)
         return self._pinyin
 
-    def near(self, key: str, limit: int = 10) -> list[tuple[int, str]]:
-        """Near misses: same pinyin (homophones, typed pinyin), then close spellings (memoised)."""
-        memo = self._near.get((key, limit))
+    def near(self, key: str, limit: int = 10, spelling: bool = True) -> list[tuple[int, str]]:
+        """Near misses: same pinyin (homophones, typed pinyin), then close spellings (memoised).
+
+        `spelling=False` stops after the pinyin lookups (no close-spelling comparison).
+        """
+        memo = self._near.get((key, limit, spelling))
         if memo is not None:
             return memo
         found: list[tuple[int, str]] = []
@@ -210,11 +219,11 @@ class LabelIndex:
             if self._pinyin_keys[i] != probe:
                 found.extend((3, label) for label in pin[self._pinyin_keys[i]])
             i += 1
-        if len(found) < limit and len(key) >= 3:
+        if spelling and len(found) < limit and len(key) >= 3:
             for label in difflib.get_close_matches(key, self._fuzzy_pool(key), n=limit, cutoff=0.75):
                 found.append((4, label))
         if len(self._near) < 10_000:
-            self._near[(key, limit)] = found
+            self._near[(key, limit, spelling)] = found
         return found
 
     def _fuzzy_pool(self, key: str, size: int = 200) -> list[str]:
@@ -225,8 +234,12 @@ class LabelIndex:
             counts.update(postings.get(g, ()))
         return [self.keys[n] for n, _ in counts.most_common(size)]
 
-    def search(self, text: str, limit: int = 10, length: Callable[[str], int] | None = None) -> list[str]:
-        """IRIs ranked exact < prefix < substring < near miss, then by `length(iri)`, then IRI."""
+    def search(self, text: str, limit: int = 10, length: Callable[[str], int] | None = None,
+               spelling: bool = True) -> list[str]:
+        """IRIs ranked exact < prefix < substring < near miss, then by `length(iri)`, then IRI.
+
+        `spelling=False`: near misses by pinyin only, without close spellings.
+        """
         key = fold(text)
         if not key:
             return []
@@ -242,7 +255,7 @@ class LabelIndex:
         add(1, (k for k in self.prefix(key) if k != key))
         add(2, (k for k in self.substring(key) if not k.startswith(key)))
         if not scored:
-            for score, label in self.near(key, limit):
+            for score, label in self.near(key, limit, spelling):
                 add(score, [label])
         size = length or (lambda iri: 0)
         ranked = sorted(scored, key=lambda i: (scored[i], size(i), i))

@@ -37,6 +37,11 @@ PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 META_GRAPH = ox.NamedNode("https://w3id.org/dlkg/graph/meta")
 STORE_NODE = ox.NamedNode("https://w3id.org/dlkg/store")
 REVISION = ox.NamedNode(PREFIXES["dlkg"] + "revision")
+LABELS_REVISION = ox.NamedNode(PREFIXES["dlkg"] + "labelsRevision")
+# what the `concept_labels` query reads: a write touching none of these leaves every label as it was
+LABEL_PREDICATES = frozenset(ox.NamedNode(PREFIXES["skos"] + n) for n in ("prefLabel", "altLabel"))
+LABELLED_TYPES = frozenset(ox.NamedNode(PREFIXES["dlkg"] + n) for n in ("Concept", "Category"))
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 
 
 class StoreError(Exception):
@@ -84,6 +89,33 @@ def revision_update() -> str:
         f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {REVISION} ?r }} }} ;\n"
         f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {REVISION} {new} }} }}"
     )
+
+
+def touches_labels(quads: Iterable[ox.Quad]) -> bool:
+    """Whether the quads hold a label or alias, or make something a concept or category."""
+    return any(q.predicate in LABEL_PREDICATES or (q.predicate == _RDF_TYPE and q.object in LABELLED_TYPES)
+               for q in quads)
+
+
+def labels_revision_update(graphs: Iterable[ox.NamedNode] = (), quads: Iterable[ox.Quad] | None = None) -> str:
+    """An update giving the store a new labels revision when a write may change concept labels.
+
+    Always when `quads` (what is written; None: unknown, e.g. a bulk load) touch labels; else
+    only when one of `graphs` (about to be dropped or replaced) holds a label now, or the store
+    has no labels revision yet. Run it before the graphs change, in the same update request.
+    """
+    new = ox.Literal(uuid.uuid4().hex)
+    if quads is None or touches_labels(quads):
+        return (f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} ?r }} }} ;\n"
+                f"INSERT DATA {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} {new} }} }}")
+    shapes = [f"{{ ?ls {p} ?lo }}" for p in sorted(LABEL_PREDICATES, key=str)]
+    shapes += [f"{{ ?ls {_RDF_TYPE} {t} }}" for t in sorted(LABELLED_TYPES, key=str)]
+    inside = " UNION ".join(f"{{ GRAPH {g} {{ {s} }} }}" for g in graphs for s in shapes)
+    held = f"EXISTS {{ {inside} }} || " if inside else ""
+    return (f"DELETE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} ?r }} }}\n"
+            f"INSERT {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} {new} }} }}\n"
+            f"WHERE {{ OPTIONAL {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} ?r }} }} "
+            f"FILTER({held}!BOUND(?r)) }}")
 
 
 def replace_graphs_update(graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> str:

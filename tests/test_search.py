@@ -97,7 +97,7 @@ def test_store_reuses_its_label_cache_until_a_write(tmp_path: Path) -> None:
     kg = KnowledgeGraph.open(store=store)
     first = [(c.iri, c.label, c.label_en) for c in kg.all_concepts()]
     found = [c.iri for c in kg.search("titu xiaoshi")]
-    rev = kg.revision()
+    rev = kg.labels_revision()
     kg.close()
     cache = tmp_path / "store.cache" / "labels.marshal"
     assert cache.exists() and load_cached(cache.parent, "labels", rev) is not None
@@ -118,9 +118,99 @@ def test_store_reuses_its_label_cache_until_a_write(tmp_path: Path) -> None:
     new = ox.NamedNode(ontology.CONCEPT_NS + "zz_new")
     kg.replace_source(g, [ox.Quad(new, RDF_TYPE, ox.NamedNode(ontology.NS + "Concept"), g),
                           ox.Quad(new, SKOS_PREF, ox.Literal("全新概念", language="zh"), g)])
-    assert load_cached(cache.parent, "labels", kg.revision()) is None
+    assert load_cached(cache.parent, "labels", kg.labels_revision()) is None
     assert [c.label for c in kg.search("全新概念")] == ["全新概念"]
     kg.close()
     kg = KnowledgeGraph.open(store=store)
     assert [c.label for c in kg.search("全新概念")] == ["全新概念"]
     kg.close()
+
+
+# ---------------------------------------------------------------------------- labels revision
+SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+TEXT = ox.NamedNode(ontology.NS + "text")
+
+
+def _source(name: str) -> ox.NamedNode:
+    return ox.NamedNode("https://example.org/src/" + name)
+
+
+def _plain(g: ox.NamedNode) -> list[ox.Quad]:
+    """A source without any label: what an ingest of a note usually writes."""
+    return [ox.Quad(ox.NamedNode(g.value + "#q1"), TEXT, ox.Literal("什么是过拟合？"), g)]
+
+
+def _labelled(g: ox.NamedNode, label: str) -> list[ox.Quad]:
+    new = ox.NamedNode(ontology.CONCEPT_NS + "zz_" + g.value.rsplit("/", 1)[-1])
+    return [ox.Quad(new, RDF_TYPE, ox.NamedNode(ontology.NS + "Concept"), g),
+            ox.Quad(new, SKOS_PREF, ox.Literal(label, language="zh"), g)]
+
+
+def test_writes_without_labels_keep_the_label_index(kg: KnowledgeGraph) -> None:
+    index = kg._labels()[0]
+    labels_rev, rev = kg.labels_revision(), kg.revision()
+    a = _source("a")
+    kg.replace_source(a, _plain(a))
+    kg.replace_source(a, _plain(a))
+    kg.replace_duplicates({a.value + "#q1": a.value + "#q1"})
+    edge = next(e for e in kg.edges())
+    kg.record_review(edge.source, edge.relation, edge.target, "reject")
+    kg.remove_source(a)
+    assert kg.revision() != rev  # every write is still a new store revision
+    assert kg.labels_revision() == labels_rev
+    assert kg._labels()[0] is index  # not rebuilt
+    assert [c.label for c in kg.search("过拟合")][:1] == ["过拟合"]
+
+
+def test_writes_that_add_or_drop_labels_invalidate(kg: KnowledgeGraph) -> None:
+    assert kg.search("全新概念甲") == []
+    a, b = _source("a"), _source("b")
+    rev = kg.labels_revision()
+    kg.replace_source(a, _labelled(a, "全新概念甲"))  # an ingest that adds a label
+    assert kg.labels_revision() != rev
+    assert [c.label for c in kg.search("全新概念甲")] == ["全新概念甲"]
+    assert kg.resolve("全新概念甲").iri.endswith("zz_a")
+    rev = kg.labels_revision()
+    kg.replace_source(a, _plain(a))  # the new version of the source no longer has it
+    assert kg.labels_revision() != rev
+    assert kg.search("全新概念甲") == []
+    kg.replace_source(b, [ox.Quad(ox.NamedNode(ontology.CONCEPT_NS + "relu"), SKOS_ALT, ox.Literal("整流甲"), b)])
+    assert [c.iri for c in kg.search("整流甲")] == [ontology.CONCEPT_NS + "relu"]
+    rev = kg.labels_revision()
+    kg.remove_source(b)  # dropping a graph that held an alias
+    assert kg.labels_revision() != rev
+    assert kg.search("整流甲") == []
+
+
+def test_store_without_labels_revision_falls_back_to_the_store_revision(kg: KnowledgeGraph) -> None:
+    from graph.store import LABELS_REVISION, META_GRAPH, STORE_NODE
+
+    kg.backend.update(f"DELETE WHERE {{ GRAPH {META_GRAPH} {{ {STORE_NODE} {LABELS_REVISION} ?r }} }}")
+    assert kg.labels_revision() == "store:" + kg.revision()
+    assert [c.label for c in kg.search("过拟合")][:1] == ["过拟合"]
+    a = _source("a")
+    kg.replace_source(a, _plain(a))  # the first write of any kind gives the store its labels revision
+    rev = kg.labels_revision()
+    assert rev and not rev.startswith("store:")
+    kg.replace_source(a, _plain(a))
+    assert kg.labels_revision() == rev
+
+
+def test_label_cache_on_disk_survives_an_ingest(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    kg = KnowledgeGraph.open(store=store)
+    found = [c.iri for c in kg.search("titu xiaoshi")]
+    labels_rev = kg.labels_revision()
+    a = _source("a")
+    kg.replace_source(a, _plain(a))
+    kg.close()
+    assert load_cached(tmp_path / "store.cache", "labels", labels_rev) is not None
+    kg = KnowledgeGraph.open(store=store)
+    assert kg.labels_revision() == labels_rev
+    assert [c.iri for c in kg.search("titu xiaoshi")] == found
+    kg.close()
+
+
+def test_index_is_built_whole() -> None:
+    idx = index().build()
+    assert idx._postings is not None and idx._pinyin is not None
