@@ -164,11 +164,16 @@ def _cue_automaton() -> ahocorasick.Automaton:
     return auto
 
 
-def cue_hits(n: str) -> dict[str, list[_Hit]]:
-    """Cue occurrences by kind in normalised text (longest at each place, English word bounds)."""
+def _cue_words(n: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """(start, end, word, kinds) of every cue word occurring in n, word bounds not checked."""
+    return [(end - len(w) + 1, end + 1, w, keys) for end, (w, keys) in _cue_automaton().iter(n)]
+
+
+def cue_hits(n: str, found: list[tuple[int, int, str, tuple[str, ...]]] | None = None) -> dict[str, list[_Hit]]:
+    """Cue occurrences by kind in normalised text (longest at each place, English word bounds);
+    `found`: `_cue_words(n)` when already known."""
     raw: dict[str, list[tuple[int, int]]] = {}
-    for end, (w, keys) in _cue_automaton().iter(n):
-        a, b = end - len(w) + 1, end + 1
+    for a, b, w, keys in _cue_words(n) if found is None else found:
         if w[0].isascii() and w[0].isalpha() and a > 0 and n[a - 1].isascii() and n[a - 1].isalpha():
             continue
         if w[-1].isascii() and w[-1].isalpha() and b < len(n) and n[b].isascii() and n[b].isalpha():
@@ -846,7 +851,8 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     for ln in lines:
         line_start.append(line_start[-1] + len(ln) + 1)
     categories = types().categories
-    if not cue_hits(na if aligned else norm(answer)):  # no cue anywhere: no sentence states a relation
+    found_cues = _cue_words(na) if aligned else []
+    if not (cue_hits(na, found_cues) if aligned else cue_hits(norm(answer))):  # no cue: no relation stated
         spans: list[tuple[int, int, int]] = []
         for m in every:
             i = bisect_left(line_start, m.start + 1) - 1
@@ -854,8 +860,7 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     else:
         spans = _spans(answer)
     # where cue words occur (any, before word bounds): a sentence holding none states no relation
-    cue_at = sorted((end - len(w) + 1, end + 1) for end, (w, _k) in _cue_automaton().iter(na)) \
-        if spans and aligned else []
+    cue_at = sorted((a, b) for a, b, _w, _k in found_cues) if spans else []
     cue_starts = [c[0] for c in cue_at]
     for i, a, b in spans:
         while line_no < i:
