@@ -32,11 +32,14 @@ class Decoded:
     encoding: str
 
 
+_CONTROL_BYTES = bytes(b for b in range(256) if b < 9 or 13 < b < 32 and b != 27)
+
+
 def _binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    controls = len(head) - len(head.translate(None, delete=_CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.05
 
 

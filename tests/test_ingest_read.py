@@ -102,3 +102,13 @@ def test_any_bytes_decode_or_refuse(data: bytes) -> None:
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' abhpl1scriptstyle什么？\n&;#")), max_size=400))
 def test_any_markup_reads(html: str) -> None:
     assert isinstance(read_text("x.html", html.encode()).text, str)
+
+
+def test_binary_means_more_than_one_control_byte_in_twenty() -> None:
+    from ingest.read import _binary
+
+    text = "a" * 95
+    assert _binary((text + "\x01" * 6).encode())  # 6 of 101: binary
+    assert not _binary((text + "\x01" * 5).encode())  # 5 of 100: text
+    assert not _binary((text + "\t\n\r\x0b\x0c\x1b" * 3).encode())  # white space and ESC are not controls
+    assert not _binary(b"")
