@@ -119,9 +119,11 @@ class Linker:
         glued: list[tuple[int, int, str, tuple[str, ...]]] = []
         rejected: list[tuple[int, int]] = []
         n = len(t)
+        word = _WORD_CHARS
         for end, (key, iris, w0, w1) in self.automaton.iter_long(t):  # the common case, in C
             start = end - len(key) + 1
-            if (w0 or w1) and not self._bounded(t, n, start, end, key):
+            if (w0 and start > 0 and t[start - 1] in word) or (w1 and end + 1 < n and t[end + 1] in word):
+                # not bounded (see _bounded): part of a longer English word
                 if key.isalnum() and key.isascii():  # one word: shorter labels inside fail too
                     glued.append((start, end + 1, key, iris))
                 else:
@@ -150,7 +152,7 @@ class Linker:
             else:
                 concept = self._choose(key, iris, t)
             if concept:
-                if start > 1 and t[start - 1] in _COORD_CHARS and _is_word(key[0]):
+                if start > 1 and t[start - 1] in _COORD_CHARS and key[0] in _WORD_CHARS:
                     shared = self._shared_suffix(t, start, key, pos)
                     if shared:
                         found.append(shared)
