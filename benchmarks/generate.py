@@ -3,8 +3,8 @@
 It uses dlkg's own vocabulary and IRI shapes: concepts under `concept/<slug>` with zh and en
 `skos:prefLabel`s, `skos:altLabel` aliases, `skos:definition` and `skos:broader` categories, curated
 relations with a curated `dlkg:Assertion` each (in a graph of their own, like the ontology), and
-sources (one named graph each, IRIs from `ingest.rdf.source_iri`) holding questions (text, answer,
-position, asksAbout, mentions, duplicateOf) and evidenced relations (the plain triple plus its
+sources (one named graph each, IRIs from `ingest.rdf.source_iri`, with `dlkg:questionCount`) holding
+questions (text, answer, position, asksAbout, mentions, duplicateOf) and evidenced relations (the plain triple plus its
 assertion with quote, question, confidence and method). All five relations appear; `requires` only
 points from a later concept to an earlier one, so it is acyclic.
 
@@ -90,7 +90,8 @@ def quads(triples: int, seed: int = 7) -> Iterator[str]:
     t_def, t_broader = f"<{SKOS}definition>", f"<{SKOS}broader>"
     dl = {k: f"<{NS}{k}>" for k in ("Concept", "Category", "Question", "Source", "Assertion", "text", "answer",
                                     "source", "position", "asksAbout", "mentions", "duplicateOf", "quote",
-                                    "question", "confidence", "method", "fileName", "sha256", *RELATIONS)}
+                                    "question", "confidence", "method", "fileName", "sha256", "questionCount",
+                                    *RELATIONS)}
     r_s, r_p, r_o = f"<{RDF}subject>", f"<{RDF}predicate>", f"<{RDF}object>"
     dec, integer = XSD + "decimal", XSD + "integer"
     count = 0
@@ -154,6 +155,7 @@ def quads(triples: int, seed: int = 7) -> Iterator[str]:
         yield emit(s, f"<{DCTERMS}title>", _lit(f"合成面试笔记 {doc}"), sg)
         yield emit(s, dl["sha256"], _lit(f"{rng.getrandbits(256):064x}"), sg)
         nq = shape.questions_per_source
+        yield emit(s, dl["questionCount"], _lit(str(nq), datatype=integer), sg)
         asked: list[tuple[int, int]] = []
         for pos in range(nq):
             q = f"<{src.value}/q/{pos}>"

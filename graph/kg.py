@@ -396,6 +396,7 @@ class KnowledgeGraph(ReviewMixin):
                  "file": _text(r.get("fileName"))} for r in rows]
 
     def sources(self) -> list[dict[str, object]]:
-        return [{"iri": _text(r["source"]), "file": _text(r["fileName"]), "title": _text(r.get("title")),
-                 "sha256": _text(r.get("sha256")), "questions": _int(r.get("questions"))}
-                for r in self.select("sources")]
+        """Every source in file-name order with its number of questions (cached per store revision)."""
+        from .sources import sources
+
+        return sources(self)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 import ontology
 
-from .store import quads_to_insert_data, revision_update
+from .store import Row, quads_to_insert_data, revision_update
 
 if TYPE_CHECKING:
     from .kg import Concept, KnowledgeGraph
@@ -95,10 +95,33 @@ def _check_relation(relation: str) -> None:
 
 
 def review_queue(kg: KnowledgeGraph, undecided_only: bool = False) -> list[ReviewItem]:
-    """Extracted relation triples with their evidence, lowest (best) confidence first."""
+    """Every extracted relation triple with its evidence, lowest confidence first (a whole-graph read)."""
+    return _items(kg, kg.select("review_queue"), undecided_only)
+
+
+def review_items(kg: KnowledgeGraph, source: str | None = None, concept: str | None = None,
+                 undecided_only: bool = False) -> list[ReviewItem]:
+    """The review queue of one source and/or one concept (subject or object), lowest confidence first.
+
+    One bound query: the assertions of the source, or those touching the concept; with both, the
+    source's assertions that touch the concept. The evidence shown is that of the selection.
+    """
+    if source is None and concept is None:
+        raise ValueError("pick a source or a concept (review_queue reads every assertion)")
+    if source is not None:
+        rows = kg.select("review_items", source=ox.NamedNode(source))
+        if concept is not None:
+            rows = [r for r in rows if concept in (_text(r["s"]), _text(r["o"]))]
+    else:
+        rows = kg.select("review_concept", concept=ox.NamedNode(str(concept)))
+    return _items(kg, rows, undecided_only)
+
+
+def _items(kg: KnowledgeGraph, rows: list[Row], undecided_only: bool) -> list[ReviewItem]:
+    """Review items from rows of review_queue / review_items / review_concept."""
     items: dict[tuple[str, str, str], ReviewItem] = {}
     seen: set[tuple[tuple[str, str, str], str]] = set()
-    for row in kg.select("review_queue"):
+    for row in rows:
         s, p, o = _text(row["s"]), _text(row["p"])[len(NS):], _text(row["o"])
         key = (s, p, o)
         item = items.get(key)
@@ -185,8 +208,13 @@ class ReviewMixin:
     """The review API as `KnowledgeGraph` methods (kg.review_queue(), kg.record_review(...), ...)."""
 
     def review_queue(self, undecided_only: bool = False) -> list[ReviewItem]:
-        """Extracted relation triples with their evidence, lowest confidence first."""
+        """Every extracted relation triple with its evidence, lowest confidence first (whole graph)."""
         return review_queue(cast("KnowledgeGraph", self), undecided_only)
+
+    def review_items(self, source: str | None = None, concept: str | None = None,
+                     undecided_only: bool = False) -> list[ReviewItem]:
+        """The review queue of one source and/or one concept (bound queries)."""
+        return review_items(cast("KnowledgeGraph", self), source, concept, undecided_only)
 
     def record_review(self, subject: str, relation: str, obj: str, decision: str,
                       new_relation: str | None = None) -> None:

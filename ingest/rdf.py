@@ -38,6 +38,8 @@ def _quads(doc: Extracted, g: ox.NamedNode) -> Iterator[ox.Quad]:
     yield ox.Quad(g, _n("fileName"), ox.Literal(doc.file_name), g)
     yield ox.Quad(g, ox.NamedNode(DCTERMS + "title"), ox.Literal(doc.title), g)
     yield ox.Quad(g, _n("sha256"), ox.Literal(doc.sha256), g)
+    count = ox.Literal(str(len(doc.questions)), datatype=ox.NamedNode(XSD + "integer"))
+    yield ox.Quad(g, _n("questionCount"), count, g)
     questions: list[ox.NamedNode] = []
     for q in doc.questions:
         node = ox.NamedNode(f"{g.value}/q/{q.position}")

@@ -1,4 +1,5 @@
-"""Review: extracted relations with their evidence, lowest confidence first; accept, reject, retype."""
+"""Review: the extracted relations of one file and/or one concept, lowest confidence first; accept,
+reject, retype. Bound queries only (graph.review.review_items); the whole queue is for the CLI."""
 
 from __future__ import annotations
 
@@ -14,8 +15,26 @@ st.caption(t("review_intro"))
 CHOICES = ("none", "accept", "reject", "retype")
 PAGE = 25
 
-undecided = st.toggle(t("undecided_only"), key="rv_undecided")
-queue = kg.review_queue(undecided_only=undecided)
+sources = kg.sources()
+if not sources:
+    st.info(t("nothing_to_review"))
+    st.stop()
+files = {str(s["iri"]): str(s["file"]) for s in sources}
+c1, c2, c3 = st.columns([2, 2, 1])
+pick_source = c1.selectbox(t("review_source"), [None, *files], key="rv_source", index=1,
+                           format_func=lambda i: files.get(i, t("all")) if i else t("all"))
+concepts = [c.iri for c in kg.all_concepts()]
+pick_concept = c2.selectbox(t("review_concept"), [None, *concepts], key="rv_concept",
+                            format_func=lambda i: label(kg.concept(i)) if i else t("all"))
+undecided = c3.toggle(t("undecided_only"), key="rv_undecided")
+if pick_source is None and pick_concept is None:  # the whole queue is a whole-graph read: one file or concept
+    st.info(t("review_source"))
+    st.stop()
+queue = kg.review_items(source=pick_source, concept=pick_concept, undecided_only=undecided)
+if (pick_source, pick_concept, undecided) != st.session_state.get("rv_selection"):
+    st.session_state["rv_selection"] = (pick_source, pick_concept, undecided)
+    st.session_state["rv_limit"] = PAGE
+st.caption(t("review_scope", n=len(queue)))
 if not queue:
     st.info(t("nothing_to_review"))
     st.stop()
