@@ -760,6 +760,12 @@ def _enumerations(lines: list[str], nlines: list[str], topic_of: list[str | None
             out.add(ms[0].concept, "partOf", whole, item.strip(), 0.6, "enumeration")
 
 
+@lru_cache(maxsize=1)
+def _list_intro_words() -> tuple[str, ...]:
+    """The words `partOf.list_intro` matches (one of them occurs wherever it matches)."""
+    return tuple(dict.fromkeys(norm(w) for w in cues()["partOf"]["list_intro"]))
+
+
 def generic_concepts() -> frozenset[str]:
     """Concepts too generic to make a text about something (神经网络, 模型, 深度学习)."""
     return _generic()
@@ -900,7 +906,9 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
         for m in ctx.mentions:
             quote_of.setdefault(m.concept, ctx.quote)
         from_sentence(ctx, _label_topic(ctx) or topic, out, problems)
-    intro = bool(rx["partOf.list_intro"].search(na)) if not spans else False
+    # a list intro (组成 / 包括 …) anywhere in the answer; its words are a cheap test first
+    has_intro = any(w in na for w in _list_intro_words()) and bool(rx["partOf.list_intro"].search(na))
+    intro = has_intro if not spans else False
     while len(topic_of) < len(lines):  # topics of the remaining lines (all of them without cues)
         line_no = len(topic_of)
         stripped = _ITEM_PREFIX.sub("", lines[line_no]).strip() if intro and len(lines[line_no]) <= 60 else ""
@@ -914,7 +922,7 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     # a line can only hold a method word or a list intro the whole (aligned) answer holds
     if not aligned or _method_words().search(na):
         _method_lists(lines, nlines, problems, linker, out)
-    if not aligned or rx["partOf.list_intro"].search(na):
+    if not aligned or has_intro:
         _enumerations(lines, nlines, topic_of, linker, out)
     _label_heads(list(dict.fromkeys(qconcepts + list(quote_of))), {**{c: question for c in qconcepts}, **quote_of},
                  out)
