@@ -674,8 +674,9 @@ def from_question(question: str, answer_lines: list[str], linker: Linker, out: _
     rx = _regexes()
     q = norm(question) if normalized is None else normalized
     qconcepts = linker.concepts(question) if qconcepts is None else qconcepts
-    items = _items(answer_lines)
-    if rx["mitigates.question"].search(q):
+    asks_fix, asks_parts = rx["mitigates.question"].search(q), rx["partOf.question"].search(q)
+    items = _items(answer_lines) if asks_fix or asks_parts else []
+    if asks_fix:
         targets = _targets(question, linker)
         if len(targets) != 1:  # which item fixes which problem is not stated
             targets = []
@@ -686,7 +687,7 @@ def from_question(question: str, answer_lines: list[str], linker: Linker, out: _
             for sc in techniques(head, linker, qconcepts, strict=True):
                 for t in targets:
                     out.add(sc, "mitigates", t, item.strip(), 0.6, "question-answer")
-    if rx["partOf.question"].search(q):
+    if asks_parts:
         wholes = [c for c in qconcepts if _top(c) & {ARCH, LAYER}][:1]
         for whole in wholes:
             for item in items:
@@ -795,7 +796,7 @@ def _label_heads(concepts: list[str], quote_of: dict[str, str], out: _Out) -> No
                 out.add(a, "variantOf", b, quote_of.get(a, ""), 0.4, "label-head")
 
 
-_SENT_END = re.compile(r"[。！？!?；;]+|(?<=[.])\s+(?=[A-Z\u4e00-\u9fff])")
+_SENT_END = re.compile(r"[。！？!?；;]+|(?<=[.])[^\S\n]+(?=[A-Z\u4e00-\u9fff])")  # never spans a line break
 
 
 MAX_SENTENCE = 2000  # longer runs without a sentence end are cut (the per-sentence work is quadratic)
@@ -804,18 +805,24 @@ MAX_SENTENCE = 2000  # longer runs without a sentence end are cut (the per-sente
 def _spans(text: str) -> list[tuple[int, int, int]]:
     """(line number, start, end) of every sentence, as offsets into text."""
     out: list[tuple[int, int, int]] = []
+    breaks = [m.end() for m in _SENT_END.finditer(text)]  # one pass; each falls inside one line
+    k = 0
     pos = 0
     for i, line in enumerate(text.split("\n")):
         a = pos
-        ends = [pos + m.end() for m in _SENT_END.finditer(line)] + [pos + len(line)]
-        for end in ends:
+        stop = pos + len(line)
+        j = k
+        while j < len(breaks) and breaks[j] <= stop:
+            j += 1
+        for end in (*breaks[k:j], stop):
             while end - a > MAX_SENTENCE:
                 out.append((i, a, a + MAX_SENTENCE))
                 a += MAX_SENTENCE
             if end > a:
                 out.append((i, a, end))
                 a = end
-        pos += len(line) + 1
+        k = j
+        pos = stop + 1
     return out
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.evaluate import concept_iris
 from ingest.mentions import default_linker
@@ -89,3 +91,20 @@ def test_types_keep_kinds_out_of_parts() -> None:
 
 def test_traditional_chinese() -> None:
     assert t("Dropout", "mitigates", "过拟合") in triples("", "Dropout 可以有效緩解過擬合。")
+
+
+@given(st.text(alphabet=["。", "！", "?", ";", ".", " ", "\n", "\t", "\u2028", "\u3000", "A", "a", "中", "x"],
+               max_size=60))
+def test_sentence_spans_are_those_of_each_line_alone(text: str) -> None:
+    """Sentences found over the whole answer never cross a line: as if each line were split alone."""
+    from ingest.relations import _SENT_END, _spans
+
+    expected, pos = [], 0
+    for i, line in enumerate(text.split("\n")):
+        a = pos
+        for end in [pos + m.end() for m in _SENT_END.finditer(line)] + [pos + len(line)]:
+            if end > a:
+                expected.append((i, a, end))
+                a = end
+        pos += len(line) + 1
+    assert _spans(text) == expected
