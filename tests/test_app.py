@@ -391,8 +391,36 @@ def test_questions_filters_chart_and_escaping(store: str) -> None:
     at.multiselect(key="q_concepts").set_value([]).run()
     at.text_input(key="q_text").input("dropout").run()
     assert len(at.expander) == 1
-    at.multiselect(key="q_files").set_value([HOSTILE_NAME]).run()
+    at.multiselect(key="q_files").set_value([ingest.source_iri(HOSTILE_NAME).value]).run()
     assert len(at.expander) == 1
+    at.text_input(key="q_text").input("").run()
+    assert len(at.expander) == 3  # the three questions of that file
+    at.multiselect(key="q_categories").set_value([C + "regularization"]).run()
+    assert [e.label for e in at.expander] and all("Dropout" in e.label for e in at.expander)
+
+
+def test_questions_page_through_a_long_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kg = KnowledgeGraph.open(store=tmp_path / "long")
+    stems = "甲乙丙丁戊己庚辛壬癸"
+    doc = "".join(f"## Q{i:03d} {stems[i % 10]}{i * 7919 % 1000}？\n\n答 {i}。\n\n" for i in range(120))
+    extracted = ingest.extract("long.md", doc.encode())
+    assert len(extracted.questions) == 120 and not any(q.duplicate_of is not None for q in extracted.questions)
+    kg.replace_source(*ingest.to_quads(extracted))
+    kg.close()
+    monkeypatch.setenv("DLKG_STORE", str(tmp_path / "long"))
+    monkeypatch.delenv("DLKG_ENDPOINT", raising=False)
+    at = app("questions")
+    first = [e.label for e in at.expander]
+    assert len(first) == 50 and "000" in first[0]
+    assert at.button(key="q_prev").disabled
+    at.button(key="q_next").click().run()
+    second = [e.label for e in at.expander]
+    assert len(second) == 50 and "050" in second[0] and not set(first) & set(second)
+    at.button(key="q_next").click().run()
+    assert len(at.expander) == 20 and at.button(key="q_next").disabled
+    at.text_input(key="q_text").input("q07").run()  # a filter goes back to the first page
+    assert sorted(e.label for e in at.expander) == sorted(x for x in first + second if x.startswith("Q07"))
+    assert len(at.expander) == 10 and not [b for b in at.button if b.key == "q_prev"]  # one page: no paging
 
 
 # ---------------------------------------------------------------------------- Sources
