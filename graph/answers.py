@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from ontology import RELATIONS, TRANSITIVE
+import pyoxigraph as ox
 
-from .kg import Concept, Edge, KnowledgeGraph
+from ontology import NS, RELATIONS, TRANSITIVE
+
+from .kg import Concept, Edge, KnowledgeGraph, _int, _text
+from .store import Row
 
 INVERSES = {"mitigatedBy": "mitigates", "causedBy": "causes", "hasPart": "partOf",
             "hasVariant": "variantOf", "requiredBy": "requires"}
@@ -122,9 +125,13 @@ def evidence(kg: KnowledgeGraph, source: str, relation: str, target: str,
     if rows is None:
         out = [Evidence(row["method"], _float(row["confidence"]), row["quote"], row["questionText"],
                         row["fileName"]) for row in kg.evidence(source, relation, target)]
-        out.sort(key=lambda e: (not e.curated, -(e.confidence or 0.0), e.file, e.quote))
-        rows = memo[key] = [(e.method, e.confidence, e.quote, e.question, e.file) for e in out]
+        rows = memo[key] = _ordered(out)
     return [Evidence(*row) for row in rows]  # fresh objects: callers may change theirs
+
+
+def _ordered(found: list[Evidence]) -> list[_EvidenceRow]:
+    found.sort(key=lambda e: (not e.curated, -(e.confidence or 0.0), e.file, e.quote, e.question, e.method))
+    return [(e.method, e.confidence, e.quote, e.question, e.file) for e in found]
 
 
 def _touching(kg: KnowledgeGraph, iri: str) -> list[Edge]:
@@ -133,6 +140,58 @@ def _touching(kg: KnowledgeGraph, iri: str) -> list[Edge]:
     if "edges" in cache and getattr(kg, "_cache_rev", None) == kg.revision():
         return [e for e in kg.edges() if iri in (e.source, e.target)]
     return kg._touching(iri)
+
+
+def _direct(kg: KnowledgeGraph, iri: str, relation: str, direction: str,
+            memo: dict[tuple[str, str, str], list[_EvidenceRow]] | None) -> list[Edge] | None:
+    """Edges of one relation at `iri` in one direction, from one bound query (cached per revision).
+
+    With a `memo`, the query also reads every edge's evidence into it (`related_evidence_in`/
+    `_out`), so no per-edge evidence query follows; without, `related_in`/`related_out`.
+    None when every edge is already at hand (the whole-graph cache is warm).
+    """
+    if "edges" in getattr(kg, "_cache", {}) and getattr(kg, "_cache_rev", None) == kg.revision():
+        return None
+    bound = {"concept": ox.NamedNode(iri), "relation": ox.NamedNode(NS + relation)}
+
+    def ends(other: str) -> tuple[str, str]:
+        return (iri, other) if direction == "out" else (other, iri)
+
+    def plain() -> list[Edge]:
+        edges: list[Edge] = []
+        for r in kg.select(f"related_{direction}", **bound):
+            source, target = ends(_text(r["other"]))
+            edges.append(Edge(source, relation, target, _int(r.get("sources")), _int(r.get("curated")) == 1))
+        return edges
+
+    def with_evidence() -> list[Edge]:
+        assert memo is not None
+        by_other: dict[str, list[Row]] = {}
+        for r in kg.select(f"related_evidence_{direction}", **bound):
+            by_other.setdefault(_text(r["other"]), []).append(r)
+        edges: list[Edge] = []
+        for other, rows in by_other.items():
+            srcs = {str(r["src"]) for r in rows if "src" in r}
+            curated = any(_text(r.get("method")) == "curated" for r in rows if "a" in r)
+            source, target = ends(other)
+            edges.append(Edge(source, relation, target, len(srcs), curated))
+            per_assertion: dict[str, list[Row]] = {}
+            for r in rows:
+                if "a" in r:
+                    per_assertion.setdefault(str(r["a"]), []).append(r)
+            found: list[Evidence] = []
+            for group in per_assertion.values():  # ?src multiplies the rows: keep one source's
+                first = min((str(r["src"]) for r in group if "src" in r), default=None)
+                found.extend(
+                    Evidence(_text(r.get("method")), _float(_text(r.get("confidence"))), _text(r.get("quote")),
+                             _text(r.get("questionText")), _text(r.get("fileName")))
+                    for r in group if (str(r["src"]) if "src" in r else None) == first)
+            memo[(source, relation, target)] = _ordered(found)
+        return edges
+
+    if memo is None:
+        return kg._cached(f"direct {direction} {relation} {iri}", plain)  # type: ignore[no-any-return]
+    return kg._cached(f"direct+evidence {direction} {relation} {iri}", with_evidence)  # type: ignore[no-any-return]
 
 
 class _Adjacency:
@@ -152,9 +211,13 @@ class _Adjacency:
 def _one_way(kg: KnowledgeGraph, concept: Concept, relation: str, direction: str, inferred: bool,
              with_evidence: bool) -> list[Answer]:
     adj = _Adjacency(kg, relation, direction)
+    memo = _evidence_memo(kg) if with_evidence else None
+    if not inferred or relation not in TRANSITIVE:  # one hop: the bound query of this relation only
+        one_hop = _direct(kg, concept.iri, relation, direction, memo)
+        if one_hop is not None:
+            adj.seen[concept.iri] = one_hop
     far = (lambda e: e.target) if direction == "out" else (lambda e: e.source)
     answers: list[Answer] = []
-    memo = _evidence_memo(kg) if with_evidence else None
     for e in adj.get(concept.iri):
         if far(e) == concept.iri:
             continue
