@@ -41,6 +41,8 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "concept_card": ("concept",), "concept_edges": ("concept",), "evidence": ("s", "p", "o"),
     "meta": ("key",), "questions_about": ("concept",), "related_in": ("concept", "relation"),
     "related_out": ("concept", "relation"), "relation_pairs": ("relation",),
+    "source_questions": ("source",), "source_question_count": ("source",), "question_cluster": ("question",),
+    "concept_questions": ("concept",), "review_items": ("source",), "review_concept": ("concept",),
 }
 
 
