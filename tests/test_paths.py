@@ -134,3 +134,85 @@ def test_any_graph_terminates_and_reports_its_cycles(edges: list[tuple[int, int]
     assert {f"n{p}" for p in plan} <= set(result.plan)
     for cycle in find_cycles(g):
         assert all(g.has_edge(a, b) for a, b in zip(cycle, cycle[1:], strict=False))
+
+
+# ---------------------------------------------------------------- the closure read equals the whole-graph read
+_TOY: list[KnowledgeGraph] = []
+_KINDS = ("requires", "causes", "partOf")
+_SOURCE = ox.NamedNode("https://w3id.org/dlkg/source/test-closure")
+
+
+def _toy() -> KnowledgeGraph:
+    """One in-memory store for every example (hypothesis runs many; each rewrites it)."""
+    if not _TOY:
+        _TOY.append(KnowledgeGraph.open(memory=True))
+    return _TOY[0]
+
+
+@st.composite
+def reviewed_graphs(draw: st.DrawFn) -> tuple[list[tuple[int, str, int]], list[tuple[int, str, int, str, str | None]],
+                                              list[int], list[int]]:
+    size = draw(st.integers(2, 9))
+    node = st.integers(0, size - 1)
+    triples = draw(st.lists(st.tuples(node, st.sampled_from(_KINDS), node), max_size=20, unique=True))
+    reviewed = st.sampled_from(triples) if triples else st.nothing()
+    targets = draw(st.lists(reviewed | st.tuples(node, st.sampled_from(_KINDS), node), max_size=8,
+                            unique=True))
+    reviews: list[tuple[int, str, int, str, str | None]] = []
+    for s, p, o in targets:
+        decision = draw(st.sampled_from(("accept", "reject", "retype")))
+        new = draw(st.sampled_from([k for k in _KINDS if k != p])) if decision == "retype" else None
+        reviews.append((s, p, o, decision, new))
+    plan = draw(st.lists(node, min_size=1, max_size=5, unique=True))
+    known = draw(st.lists(node, max_size=4, unique=True))
+    return triples, reviews, plan, known
+
+
+def _iri(i: int) -> str:
+    return f"https://w3id.org/dlkg/concept/closure-test-{i}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(reviewed_graphs())
+def test_closure_analysis_equals_the_whole_graph_analysis(
+        case: tuple[list[tuple[int, str, int]], list[tuple[int, str, int, str, str | None]], list[int], list[int]]
+) -> None:
+    from graph.paths import _analyse
+    from graph.review import REVIEWS_GRAPH
+
+    triples, reviews, plan_ids, known_ids = case
+    kg = _toy()
+    kg.backend.update(f"DROP SILENT GRAPH {REVIEWS_GRAPH}")
+    kg.replace_source(_SOURCE, [ox.Quad(ox.NamedNode(_iri(s)), ox.NamedNode(NS + p), ox.NamedNode(_iri(o)), _SOURCE)
+                                for s, p, o in triples])
+    for s, p, o, decision, new in reviews:
+        kg.record_review(_iri(s), p, _iri(o), decision, new)
+
+    # the review rules on their own: rejected or retyped-away edges go, retyped-in edges (of a held triple) count
+    decided = {(s, p, o): (d, n) for s, p, o, d, n in reviews}
+    kept = {(s, o) for s, p, o in triples
+            if p == "requires" and decided.get((s, p, o), ("",))[0] not in ("reject", "retype")}
+    kept |= {(s, o) for s, p, o in triples if decided.get((s, p, o)) == ("retype", "requires")}
+    whole = prerequisite_graph(kg)  # the bulk read of every requires pair (the ontology's own among them)
+    assert {e for e in whole.edges if "closure-test" in e[0]} == {(_iri(o), _iri(s)) for s, o in kept}
+
+    plan, known = [_iri(i) for i in plan_ids], [_iri(i) for i in known_ids]
+    order = {iri: kg.concept(iri).label_en.casefold() for iri in whole.nodes}
+    old = _analyse(whole.pred, whole.succ, find_cycles(whole), plan, known, order)
+    new = check_path(kg, [kg.concept(i) for i in plan], [kg.concept(i) for i in known])
+    iris = lambda cs: [c.iri for c in cs]  # noqa: E731
+    assert iris(new.missing) == old.missing
+    assert [(a.iri, b.iri) for a, b in new.order_violations] == old.order_violations
+    assert iris(new.plan) == old.plan
+    assert iris(new.fringe) == old.fringe
+    assert {k: iris(v) for k, v in new.needed_by.items()} == old.needed_by
+    # cycles: one per cyclic strongly connected component the plan or the known concepts reach
+    reached = set().union(*(nx.ancestors(whole, i) | {i} for i in plan + known if i in whole))
+    cyclic = [c for c in nx.strongly_connected_components(whole)
+              if (len(c) > 1 or any(whole.has_edge(n, n) for n in c)) and c & reached]
+    assert len(new.cycles) == len(cyclic)
+    for cycle in new.cycles:
+        assert all(whole.has_edge(a.iri, b.iri) for a, b in zip(cycle, cycle[1:], strict=False))
+    # the plan's drawn edges are exactly the kept requires edges among its concepts
+    in_plan = set(iris(new.plan))
+    assert set(new.edges) == {(d, p) for p, d in whole.edges if d in in_plan and p in in_plan}

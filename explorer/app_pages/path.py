@@ -9,8 +9,7 @@ import streamlit as st
 from explorer import graphview, views
 from explorer.components.graph_click import graph_view
 from explorer.state import both_labels, find_concept, get_kg, label, t
-from graph import Edge
-from graph.paths import PathReport, check_path
+from graph.paths import PathReport, check_path, plan_edges
 
 kg = get_kg()
 st.title(t("page_path"))
@@ -132,10 +131,8 @@ def plan_markdown(report: PathReport) -> str:
 st.download_button(t("path_download"), plan_markdown(report).encode("utf-8"), file_name="study-plan.md",
                    mime="text/markdown", key="path_download")
 
-# the plan as a graph: requires edges among the plan's concepts, in plan order, missing ones in red
-in_plan = {c.iri for c in report.plan}
-edges: list[Edge] = [e for e in kg.edges() if e.relation == "requires" and e.source in in_plan
-                     and e.target in in_plan]
+# the plan as a graph: requires edges among the plan's concepts (from its closure), in plan order, missing ones in red
+edges = plan_edges(kg, report)
 spec = views.concept_graph(kg, report.plan, edges, missing=missing, hierarchical=True, height=420)
 order = {c.iri: n for n, c in enumerate(report.plan)}
 level: dict[str, int] = {}
