@@ -43,6 +43,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "related_out": ("concept", "relation"), "relation_pairs": ("relation",),
     "source_questions": ("source",), "source_question_count": ("source",), "question_cluster": ("question",),
     "concept_questions": ("concept",), "review_items": ("source",), "review_concept": ("concept",),
+    "prerequisite_closure": ("concept",), "prerequisite_dependants": ("concept",), "edge_asserted": ("s", "p", "o"),
 }
 
 
