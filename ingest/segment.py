@@ -53,13 +53,28 @@ _YAML_KEY = re.compile(r"^\s*[\w-]+\s*:")
 _SENTENCE_END = re.compile(r"[。；;!！]|\.\s|\.$")
 
 
+_SPELLED = ("words", "question_markers", "answer_markers")  # the forms also matched in traditional spelling
+
+
+def traditional(words: list[str]) -> dict[str, str]:
+    """OpenCC's traditional spelling (s2t) of each word: from ingest/data/questions_traditional.json,
+    which holds those of the question forms (loading OpenCC's phrase tables is slow), else converted."""
+    known: dict[str, str] = json.loads(
+        resources.files("ingest.data").joinpath("questions_traditional.json").read_text(encoding="utf-8"))
+    missing = [w for w in words if w not in known]
+    if missing:
+        s2t = opencc.OpenCC("s2t")
+        known = {**known, **{w: s2t.convert(w) for w in missing}}
+    return known
+
+
 @lru_cache(maxsize=1)
 def _forms() -> dict[str, list[str]]:
     """Question forms (ingest/data/questions.json), with traditional spellings added (問, 什麼)."""
     data = json.loads(resources.files("ingest.data").joinpath("questions.json").read_text(encoding="utf-8"))
-    s2t = opencc.OpenCC("s2t")
-    for key in ("words", "question_markers", "answer_markers"):
-        data[key] = list(dict.fromkeys([*data[key], *(s2t.convert(w) for w in data[key])]))
+    spelled = traditional([w for key in _SPELLED for w in data[key]])
+    for key in _SPELLED:
+        data[key] = list(dict.fromkeys([*data[key], *(spelled[w] for w in data[key])]))
     return data  # type: ignore[no-any-return]
 
 

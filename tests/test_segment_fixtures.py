@@ -72,3 +72,22 @@ def test_every_relation_has_its_evidence(case: tuple[ingest.Extracted, dict]) ->
         assert r.quote.strip() and 0 < r.confidence <= 1 and r.method
         assert r.predicate in ontology.RELATIONS
         assert 0 <= r.question < len(doc.questions)
+
+
+def test_stored_traditional_spellings_are_those_opencc_gives() -> None:
+    """ingest/data/questions_traditional.json spares loading OpenCC's s2t tables: it must hold every
+    question form and agree with OpenCC (regenerate it from questions.json when this fails)."""
+    import json
+    from importlib import resources
+
+    import opencc
+
+    from ingest.segment import _SPELLED, traditional
+
+    data = resources.files("ingest.data")
+    forms = json.loads(data.joinpath("questions.json").read_text(encoding="utf-8"))
+    stored = json.loads(data.joinpath("questions_traditional.json").read_text(encoding="utf-8"))
+    s2t = opencc.OpenCC("s2t")
+    assert {w for key in _SPELLED for w in forms[key]} <= set(stored)
+    assert {w: s2t.convert(w) for w in stored} == stored
+    assert traditional(["为什么", "数据集"]) == {**stored, "数据集": s2t.convert("数据集")}  # not stored: converted
