@@ -107,3 +107,25 @@ def test_review_items_show_decisions(seeded_kg: KnowledgeGraph) -> None:
         assert item.key not in {i.key for i in review_items(seeded_kg, concept=item.key[0], undecided_only=True)}
     finally:
         seeded_kg.clear_review(*item.key)
+
+
+def test_bound_reads_on_every_backend(kg: KnowledgeGraph) -> None:
+    """The same answers in memory, on disk and over a real `oxigraph serve` (LATERAL, EXISTS, paths)."""
+    import ingest
+    from explorer.workflows import recluster
+
+    note = "## Dropout 有什么用？\n\nDropout 可以缓解过拟合。\n\n## 什么是 ReLU？\n\nReLU 可以缓解梯度消失。\n"
+    for name in ("a.md", "b.md"):
+        kg.replace_source(*ingest.to_quads(ingest.extract(name, note.encode())))
+    recluster(kg)  # the same two questions in two files: two clusters across files
+    assert [(s["file"], s["questions"]) for s in kg.sources()] == [("a.md", 2), ("b.md", 2)]
+    page = browse_sources(kg, None, 0)
+    assert page.total == 4 and len(page.clusters) == 2
+    assert all(c.files == ["a.md", "b.md"] and len(c.members) == 1 for c in page.clusters)
+    assert {_members(c) for c in page.clusters} == {_members(c) for c in question_clusters(kg)}
+    queue = review_queue(kg)
+    a = str(kg.sources()[0]["iri"])
+    assert {i.key for i in review_items(kg, source=a)} == {i.key for i in queue} != set()
+    item = queue[0]
+    kg.record_review(*item.key, "reject")
+    assert {i.key: i.decision for i in review_items(kg, concept=item.key[0])}[item.key] == "reject"
