@@ -72,7 +72,7 @@ def quads_to_insert_data(quads: Iterable[ox.Quad]) -> str:
         by_graph.setdefault(q.graph_name, []).append(q)
     parts = []
     for g, group in by_graph.items():
-        lines = ox.serialize(group, format=ox.RdfFormat.N_QUADS).decode()
+        lines = (ox.serialize(group, format=ox.RdfFormat.N_QUADS) or b"").decode()
         end = f" {g} .\n"
         if isinstance(g, ox.DefaultGraph) or lines.count(end) != len(group):  # term by term
             lines = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in group)
