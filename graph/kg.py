@@ -198,8 +198,30 @@ class KnowledgeGraph(ReviewMixin):
         self.backend.update(labels_revision_update([graph], []) + " ;\n" + replace_graphs_update([graph], []))
 
     def all_questions(self) -> list[tuple[str, str]]:
-        """(IRI, text) of every question, ordered by source file and position."""
-        return [(_text(r["question"]), _text(r["text"])) for r in self.select("question_texts")]
+        """(IRI, text) of every question, ordered by source file and position (then IRI).
+
+        One scan of questions and of file names; joined and sorted here, as SPARQL's ORDER BY would
+        (an unbound file or position first, positions by number).
+        """
+        rows: list[Row] = []
+        files: dict[object, list[object]] = {}
+        for r in self.select("question_texts"):
+            if "question" in r:
+                rows.append(r)
+            else:
+                files.setdefault(r["source"], []).append(r["fileName"])
+
+        def key(term: object) -> tuple[int, float, str]:
+            if term is None:
+                return (0, 0.0, "")
+            try:
+                return (1, float(_text(term)), "")
+            except ValueError:
+                return (2, 0.0, _text(term))
+        out = [(_text(f) if f is not None else None, key(r.get("position")), _text(r["question"]), _text(r["text"]))
+               for r in rows for f in files.get(r.get("source"), [None])]
+        out.sort(key=lambda x: (x[0] is not None, x[0] or "", x[1], x[2]))
+        return [(q, text) for _, _, q, text in out]
 
     def replace_duplicates(self, duplicate_of: dict[str, str]) -> None:
         """Atomically replace the duplicates graph: `question dlkg:duplicateOf canonical`."""
@@ -336,13 +358,43 @@ class KnowledgeGraph(ReviewMixin):
         return sorted(out, key=lambda r: (not r.curated, -r.sources, r.concept.label_en.casefold()))
 
     def edges(self) -> list[Edge]:
-        """Every relation edge between concepts (cached per store revision)."""
+        """Every relation edge between concepts (cached per store revision), review decisions applied.
+
+        A triple rejected or retyped away is left out; a retyped one counts under its new predicate with
+        its own evidence. Sources are counted and curation found here, over one scan of the assertions.
+        """
         def build() -> list[Edge]:
-            return [
-                Edge(_text(r["s"]), _text(r["p"])[len(NS):], _text(r["o"]), _int(r.get("sources")),
-                     _int(r.get("curated")) == 1)
-                for r in self.select("relation_edges")
-            ]
+            asserted: list[tuple[object, object, object]] = []
+            reviews: list[tuple[object, object, object, str, object]] = []
+            evidence: dict[tuple[object, object, object], tuple[set[object], list[bool]]] = {}
+            for r in self.select("relation_edges"):
+                if "m" in r:
+                    srcs, cur = evidence.setdefault((r["s"], r["asserted"], r["o"]), (set(), [False]))
+                    if "src" in r:
+                        srcs.add(r["src"])
+                    cur[0] = cur[0] or _text(r["m"]) == "curated"
+                elif "d" in r:
+                    reviews.append((r["s"], r["asserted"], r["o"], _text(r["d"]), r.get("new")))
+                else:
+                    asserted.append((r["s"], r["p"], r["o"]))
+            out_of = {(s, a, o, d == "reject" or None) for s, a, o, d, _ in reviews if d in ("reject", "retype")}
+            kinds = {ox.NamedNode(NS + rel) for rel in RELATIONS}
+
+            def left_out(s: object, a: object, o: object, p: object) -> bool:  # rejected, or retyped and a == p
+                return (s, a, o, True) in out_of or (a == p and (s, a, o, None) in out_of)
+            behind: dict[tuple[object, object, object], set[object]] = defaultdict(set)  # edge -> asserted predicates
+            for s, p, o in asserted:
+                if not left_out(s, p, o, p):
+                    behind[(s, p, o)].add(p)
+            for s, a, o, d, new in reviews:
+                if d == "retype" and new in kinds and not left_out(s, a, o, new):
+                    behind[(s, new, o)].add(a)
+            edges = []
+            for (s, p, o), preds in behind.items():
+                ev = [evidence[(s, a, o)] for a in preds if (s, a, o) in evidence]
+                edges.append(Edge(_text(s), _text(p)[len(NS):], _text(o), len(set().union(*(e[0] for e in ev))),
+                                  any(e[1][0] for e in ev)))
+            return sorted(edges, key=lambda e: (e.source, e.relation, e.target))
         return self._cached("edges", build)  # type: ignore[no-any-return]
 
     def _touching(self, iri: str) -> list[Edge]:

@@ -93,3 +93,71 @@ def test_csv_node_and_edge_lists_load_in_pandas(reviewed: KnowledgeGraph, tmp_pa
 def test_unknown_format_is_refused(kg: KnowledgeGraph) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         export(kg, "xlsx")
+
+
+# ---------------------------------------------------------------- the scans equal the grouped / ordered SPARQL
+# The whole-graph reads as they were written before they became plain scans (GROUP BY, ORDER BY, FILTER NOT
+# EXISTS in SPARQL): the reference the Python aggregation must match.
+GROUPED_EDGES = """
+SELECT ?s ?p ?o (COUNT(DISTINCT ?src) AS ?sources) (MAX(?isCurated) AS ?curated) WHERE {
+  VALUES ?p { dlkg:mitigates dlkg:causes dlkg:partOf dlkg:variantOf dlkg:requires }
+  { ?s ?p ?o . BIND(?p AS ?asserted) }
+  UNION
+  { ?review a dlkg:Review ; rdf:subject ?s ; rdf:predicate ?asserted ; rdf:object ?o ;
+            dlkg:decision "retype" ; dlkg:newPredicate ?p .
+    ?s ?asserted ?o . }
+  FILTER NOT EXISTS {
+    ?rejected a dlkg:Review ; rdf:subject ?s ; rdf:predicate ?asserted ; rdf:object ?o ; dlkg:decision ?d .
+    FILTER(?d = "reject" || (?d = "retype" && ?asserted = ?p))
+  }
+  OPTIONAL {
+    ?a rdf:subject ?s ; rdf:predicate ?asserted ; rdf:object ?o ; dlkg:method ?m .
+    OPTIONAL { ?a dlkg:source ?src }
+    BIND(IF(?m = "curated", 1, 0) AS ?isCurated)
+  }
+}
+GROUP BY ?s ?p ?o
+"""
+ORDERED_QUESTIONS = """
+SELECT ?question ?text ?fileName ?position WHERE {
+  ?question a dlkg:Question ; dlkg:text ?text .
+  OPTIONAL { ?question dlkg:source ?source . ?source dlkg:fileName ?fileName }
+  OPTIONAL { ?question dlkg:position ?position }
+}
+ORDER BY ?fileName ?position ?question
+"""
+
+
+@pytest.fixture
+def synthetic(kg: KnowledgeGraph, tmp_path: Path) -> KnowledgeGraph:
+    """A small generated graph (sources, questions, evidenced edges) with every kind of review decision."""
+    from benchmarks.generate import write
+
+    path = tmp_path / "synthetic.nq"
+    write(path, 6000, seed=3)
+    kg.load_file(path)
+    edges = sorted({(e.source, e.relation, e.target) for e in kg.edges()})
+    by_relation = {rel: [e for e in edges if e[1] == rel] for rel in ("requires", "mitigates", "causes")}
+    kg.record_review(*by_relation["requires"][0], "reject")
+    kg.record_review(*by_relation["requires"][1], "retype", "partOf")
+    kg.record_review(*by_relation["mitigates"][0], "retype", "requires")
+    kg.record_review(*by_relation["causes"][0], "retype", "mitigates")
+    kg.record_review(*by_relation["causes"][1], "accept")
+    return kg
+
+
+def test_edges_equal_the_grouped_query(synthetic: KnowledgeGraph) -> None:
+    kg = synthetic
+    expected = sorted((r["s"].value, r["p"].value[len(NS):], r["o"].value, int(r["sources"].value),
+                       r.get("curated") is not None and r["curated"].value == "1")
+                      for r in kg.backend.select(GROUPED_EDGES))
+    got = [(e.source, e.relation, e.target, e.sources, e.curated) for e in kg.edges()]
+    assert got == expected
+    assert any(s > 1 for *_, s, _ in got) and any(c for *_, c in got)  # counting and curation both tested
+
+
+def test_all_questions_keep_the_sparql_order(synthetic: KnowledgeGraph) -> None:
+    kg = synthetic
+    expected = [(r["question"].value, r["text"].value) for r in kg.backend.select(ORDERED_QUESTIONS)]
+    assert len(expected) > 40
+    assert kg.all_questions() == expected
