@@ -92,7 +92,7 @@ class PrerequisiteReader:
     """The kept `requires` edges around some concepts, read with bound queries (cached per revision).
 
     `asserted[x]` holds every asserted direct prerequisite of x once x is covered: x was reached
-    by a `prerequisite_closure` query (which returns each reached concept's edges) or is a dependant
+    by a `prerequisite_closure` query (which returns each reached concept with its edges) or is a dependant
     returned by `prerequisite_dependants` (which returns all its prerequisites).
     """
 
@@ -101,11 +101,11 @@ class PrerequisiteReader:
         self.dropped, self.added = review_changes(kg)
         self.asserted: dict[str, set[str]] = {}
 
-    def _closure_rows(self, iri: str) -> list[tuple[str, str]]:
-        def build() -> list[tuple[str, str]]:
+    def _closure_rows(self, iri: str) -> list[tuple[str, str | None]]:
+        def build() -> list[tuple[str, str | None]]:
             rows = self.kg.select("prerequisite_closure", concept=ox.NamedNode(iri))
-            return [(r["x"].value, r["y"].value) for r in rows
-                    if isinstance(r.get("x"), ox.NamedNode) and isinstance(r.get("y"), ox.NamedNode)]
+            return [(r["x"].value, r["y"].value if isinstance(r.get("y"), ox.NamedNode) else None)
+                    for r in rows if isinstance(r.get("x"), ox.NamedNode)]
         return self.kg._cached("paths.closure " + iri, build)  # type: ignore[no-any-return]
 
     def _dependant_rows(self, iri: str) -> list[tuple[str, str]]:
@@ -121,8 +121,10 @@ class PrerequisiteReader:
             rows = self._closure_rows(iri)
             reached: dict[str, set[str]] = {iri: set()}
             for x, y in rows:
-                reached.setdefault(x, set()).add(y)
-                reached.setdefault(y, set())
+                pres = reached.setdefault(x, set())
+                if y is not None:
+                    pres.add(y)
+                    reached.setdefault(y, set())
             for x, ys in reached.items():
                 self.asserted.setdefault(x, ys)
         kept = {y for y in self.asserted[iri] if (iri, y) not in self.dropped}
