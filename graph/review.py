@@ -121,14 +121,18 @@ def _items(kg: KnowledgeGraph, rows: list[Row], undecided_only: bool) -> list[Re
     """Review items from rows of review_queue / review_items / review_concept."""
     items: dict[tuple[str, str, str], ReviewItem] = {}
     seen: set[tuple[tuple[str, str, str], str]] = set()
+    curated = {(_text(r["s"]), _text(r["p"])[len(NS):], _text(r["o"])) for r in rows  # rows of a curated triple
+               if "c" in r and "assertion" not in r}
     for row in rows:
+        if "assertion" not in row:
+            continue
         s, p, o = _text(row["s"]), _text(row["p"])[len(NS):], _text(row["o"])
         key = (s, p, o)
         item = items.get(key)
         if item is None:
             new = _text(row.get("newPredicate"))
             item = items[key] = ReviewItem(
-                kg.concept(s), p, kg.concept(o), None, _text(row.get("curated")) == "true",
+                kg.concept(s), p, kg.concept(o), None, _text(row.get("curated")) == "true" or key in curated,
                 decision=_text(row.get("decision")) or None,
                 new_relation=new[len(NS):] if new.startswith(NS) else None)
         assertion = _text(row.get("assertion")) or str(row.get("assertion"))

@@ -89,6 +89,7 @@ def test_review_items_match_the_global_queue(seeded_kg: KnowledgeGraph) -> None:
     assert conf == sorted(conf)
     by_key = {i.key: i for i in queue}
     assert all(i.curated == by_key[i.key].curated for i in mine)
+    assert any(i.curated for i in mine) and not all(i.curated for i in mine)  # the seeds have both kinds
     concept = mine[0].subject.iri
     touching = review_items(seeded_kg, concept=concept)
     assert {i.key for i in touching} == {i.key for i in queue if concept in (i.key[0], i.key[2])}
