@@ -366,17 +366,23 @@ class KnowledgeGraph(ReviewMixin):
         def build() -> list[Edge]:
             asserted: list[tuple[object, object, object]] = []
             reviews: list[tuple[object, object, object, str, object]] = []
-            evidence: dict[tuple[object, object, object], tuple[set[object], list[bool]]] = {}
+            parts: dict[str, dict[object, list[object]]] = {
+                k: defaultdict(list) for k in ("s", "asserted", "o", "m", "src")}
             for r in self.select("relation_edges"):
-                if "m" in r:
-                    srcs, cur = evidence.setdefault((r["s"], r["asserted"], r["o"]), (set(), [False]))
-                    if "src" in r:
-                        srcs.add(r["src"])
-                    cur[0] = cur[0] or _text(r["m"]) == "curated"
+                if "a" in r:  # one part of one assertion
+                    k, v = next((k, v) for k, v in r.items() if k != "a")
+                    parts[k][r["a"]].append(v)
                 elif "d" in r:
                     reviews.append((r["s"], r["asserted"], r["o"], _text(r["d"]), r.get("new")))
                 else:
                     asserted.append((r["s"], r["p"], r["o"]))
+            evidence: dict[tuple[object, object, object], tuple[set[object], list[bool]]] = {}
+            for node, methods in parts["m"].items():  # an assertion counts when it has a method
+                for s, a, o in ((s, a, o) for s in parts["s"][node] for a in parts["asserted"][node]
+                                for o in parts["o"][node]):
+                    srcs, cur = evidence.setdefault((s, a, o), (set(), [False]))
+                    srcs.update(parts["src"].get(node, ()))
+                    cur[0] = cur[0] or any(_text(m) == "curated" for m in methods)
             out_of = {(s, a, o, d == "reject" or None) for s, a, o, d, _ in reviews if d in ("reject", "retype")}
             kinds = {ox.NamedNode(NS + rel) for rel in RELATIONS}
 
