@@ -483,6 +483,11 @@ def test_review_accept_reject_retype_persist(own_store: str) -> None:
     assert sorted(v for v in _decisions(own_store, at).values()) == [("reject", None), ("retype", "causes")]
     at.toggle(key="rv_undecided").set_value(True).run()
     assert all("未审核" in m.value for m in at.markdown if "置信度" in m.value)
+    at.selectbox(key="rv_source").select_index(0).run()  # neither file nor concept: no whole-graph queue
+    assert not [r for r in at.radio if str(r.key).endswith("-dec")] and at.info
+    at.selectbox(key="rv_concept").set_value(C + "vanishing-gradient").run()
+    shown = [m.value for m in at.markdown if "置信度" in m.value]
+    assert shown and all("梯度消失" in m for m in shown)
 
 
 def _decisions(store: str, at: AppTest) -> dict[tuple[str, str, str], tuple[str, str | None]]:

@@ -28,7 +28,7 @@ pick_concept = c2.selectbox(t("review_concept"), [None, *concepts], key="rv_conc
                             format_func=lambda i: label(kg.concept(i)) if i else t("all"))
 undecided = c3.toggle(t("undecided_only"), key="rv_undecided")
 if pick_source is None and pick_concept is None:  # the whole queue is a whole-graph read: one file or concept
-    st.info(t("review_source"))
+    st.info(t("review_pick"))
     st.stop()
 queue = kg.review_items(source=pick_source, concept=pick_concept, undecided_only=undecided)
 if (pick_source, pick_concept, undecided) != st.session_state.get("rv_selection"):
