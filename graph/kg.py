@@ -235,16 +235,15 @@ class KnowledgeGraph(ReviewMixin):
         if labels:
             rev = self.labels_revision()
             if rev != self._labels_rev:
-                for k in self._label_keys:
+                for k in list(self._label_keys):  # list(): other threads may add keys meanwhile
                     self._cache.pop(k, None)
                 self._labels_rev = rev
             self._label_keys.add(key)
         else:
             rev = self.revision()
-            if rev != self._cache_rev:
-                kept = {k: v for k, v in self._cache.items() if k in self._label_keys}
-                self._cache.clear()
-                self._cache.update(kept)
+            if rev != self._cache_rev:  # label entries stay: they are never missing for a moment
+                for k in [k for k in list(self._cache) if k not in self._label_keys]:
+                    self._cache.pop(k, None)
                 self._cache_rev = rev
         if key not in self._cache:
             self._cache[key] = build()
