@@ -79,6 +79,11 @@ def patterns() -> Patterns:
                     tuple(raw["forms"]))
 
 
+@lru_cache(maxsize=1)
+def _cue_words() -> frozenset[str]:
+    return frozenset(c.word for c in patterns().cues)
+
+
 def supported_forms() -> list[str]:
     """The sentence forms `ask` understands (for help and for unparsable sentences)."""
     return list(patterns().forms)
@@ -178,7 +183,7 @@ def find_mentions(kg: KnowledgeGraph, text: _Text) -> list[Mention]:
         if all(m[1] <= t[0] or m[0] >= t[1] for t in taken):
             taken.append(m)
     taken.sort()
-    cue_words = {c.word for c in patterns().cues}
+    cue_words = _cue_words()
     if len(taken) > 1:  # a label that is also a cue word ("architecture") counts as the cue
         taken = [m for m in taken if m[2] not in cue_words] or taken
     out: list[Mention] = []
@@ -289,6 +294,8 @@ def _residue(text: _Text, masked: str, hits: list[_Hit]) -> list[str]:
     found: list[str] = []
     for group in (pat.question_words, pat.stop_words):
         for w in group:
+            if w not in rest:  # find_all would find nothing
+                continue
             probe = _Text(text.norm, rest, text.pos)
             for s, e in reversed(probe.find_all(w)):
                 rest = rest[:s] + "\x00" * (e - s) + rest[e:]
