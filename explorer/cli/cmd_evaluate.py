@@ -28,10 +28,12 @@ def observe(kg: KnowledgeGraph) -> object:
     from ingest.evaluate import Observed
 
     obs = Observed()
-    for row in kg.select("question_texts"):
-        name = row.get("fileName")
+    rows = kg.select("question_texts")  # question rows (with ?source) and file-name rows (?source ?fileName)
+    files = {row["source"]: row["fileName"].value for row in rows if "question" not in row}
+    for row in rows:
+        name = files.get(row.get("source")) if "question" in row else None  # type: ignore[arg-type]
         if name is not None:
-            obs.questions.setdefault(name.value, []).append((row["question"].value, row["text"].value))
+            obs.questions.setdefault(name, []).append((row["question"].value, row["text"].value))
     for row in kg.select("source_assertions"):
         triple = (row["s"].value, row["p"].value, row["o"].value)
         obs.relations.setdefault(row["fileName"].value, set()).add(triple)
