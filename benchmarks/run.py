@@ -44,6 +44,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "source_questions": ("source",), "source_question_count": ("source",), "question_cluster": ("question",),
     "concept_questions": ("concept",), "review_items": ("source",), "review_concept": ("concept",),
     "prerequisite_closure": ("concept",), "prerequisite_dependants": ("concept",), "edge_asserted": ("s", "p", "o"),
+    "related_evidence_in": ("concept", "relation"), "related_evidence_out": ("concept", "relation"),
 }
 
 
