@@ -45,6 +45,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "concept_questions": ("concept",), "review_items": ("source",), "review_concept": ("concept",),
     "prerequisite_closure": ("concept",), "prerequisite_dependants": ("concept",), "edge_asserted": ("s", "p", "o"),
     "related_evidence_in": ("concept", "relation"), "related_evidence_out": ("concept", "relation"),
+    "category_concepts": ("category",),
 }
 
 
@@ -269,7 +270,10 @@ def bench_values(select: ox.Store | Callable[[str, dict[str, Any]], list[dict[st
     dup = select("SELECT ?q ?h WHERE { ?q dlkg:duplicateOf ?h } LIMIT 1", {})
     question = dup[0]["h"] if dup else (about[0]["q"] if about else concept)
     source = about[0]["src"] if about else concept
-    return {"concept": concept, "relation": mit, "s": concept, "p": p, "o": o, "key": ox.NamedNode(NS + "revision"),
+    cat = select("SELECT ?c ?cat WHERE { ?c skos:broader ?cat } LIMIT 1", {"c": concept})
+    category = cat[0]["cat"] if cat else concept
+    return {"category": category, "concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
+            "key": ox.NamedNode(NS + "revision"),
             "source": source, "question": question}
 
 

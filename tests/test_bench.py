@@ -57,3 +57,19 @@ def test_cli_bench_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["bench", "--size", "10k", "--repeat", "1", "--only", "search", "--workdir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "search" in out and "raw CONTAINS scan" in out
+
+
+def test_every_interactive_query_is_benchmarked_bound() -> None:
+    """An interactive query the runner ran unbound would be timed over the whole graph."""
+    import re
+
+    from benchmarks.run import PARAMS
+    from graph import queries
+
+    small_graphs = {"review_decisions"}  # reads only the reviews graph: a handful of decisions
+    for name in queries.names():
+        assert name in PARAMS or name in small_graphs, f"{name}: no parameters in benchmarks/run.py PARAMS"
+        head = re.search(r"SELECT(.*?)WHERE", queries.load(name), re.S)
+        assert head is not None
+        projected = set(re.findall(r"\?(\w+)", head.group(1)))
+        assert set(PARAMS.get(name, ())) <= projected, name  # pyoxigraph binds only projected variables
