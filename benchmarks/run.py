@@ -45,7 +45,7 @@ PARAMS: dict[str, tuple[str, ...]] = {
     "concept_questions": ("concept",), "review_items": ("source",), "review_concept": ("concept",),
     "prerequisite_closure": ("concept",), "prerequisite_dependants": ("concept",), "edge_asserted": ("s", "p", "o"),
     "related_evidence_in": ("concept", "relation"), "related_evidence_out": ("concept", "relation"),
-    "category_concepts": ("category",),
+    "category_concepts": ("category",), "questions_matching": ("needle",),
 }
 
 
@@ -272,7 +272,9 @@ def bench_values(select: ox.Store | Callable[[str, dict[str, Any]], list[dict[st
     source = about[0]["src"] if about else concept
     cat = select("SELECT ?c ?cat WHERE { ?c skos:broader ?cat } LIMIT 1", {"c": concept})
     category = cat[0]["cat"] if cat else concept
-    return {"category": category, "concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
+    # a text found in no question: the capped scan reads every question text (its worst case)
+    return {"needle": ox.Literal("no question says this"), "category": category,
+            "concept": concept, "relation": mit, "s": concept, "p": p, "o": o,
             "key": ox.NamedNode(NS + "revision"),
             "source": source, "question": question}
 
