@@ -19,10 +19,13 @@ _COORD_BEFORE = re.compile(r"(?<![a-z0-9])([a-z0-9][a-z0-9.+-]*)\s*[/、,，和�
 
 def norm(text: str) -> str:
     """Text as matched: cleaned, simplified, case-folded, white space collapsed."""
+    if text.isascii() and "\0" not in text:  # NFKC and the Chinese conversion leave ASCII as it is (OpenCC ends at NUL)
+        return _SPACE.sub(" ", text.casefold())
     return _SPACE.sub(" ", to_simplified(clean(text)).casefold())
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_FREQUENT = "etaoinsrhldcumfpgwybvkxjqz0123456789 -"  # letters of normalised text, most frequent first
 
 
 def _is_word(ch: str) -> bool:
@@ -89,11 +92,15 @@ class Linker:
         self.ambiguous = {norm(t).strip(): (d, [(x.concept, [norm(w) for w in x.context_words]) for x in senses])
                           for t, (d, senses) in vocabulary.ambiguous.items()}
         self.exact = {key: tuple(sorted(iris)) for key, iris in entries.items()}
-        for key, iris in entries.items():
-            self.automaton.add_word(key, (key, tuple(sorted(iris)), _is_word(key[0]), _is_word(key[-1])))
-        for key in self.ambiguous:
-            if key not in entries:
-                self.automaton.add_word(key, (key, (), _is_word(key[0]), _is_word(key[-1])))
+        words: list[tuple[str, tuple[str, ...]]] = list(self.exact.items())
+        words += [(key, ()) for key in self.ambiguous if key not in entries]
+        # a node's children are searched in the order they were added: frequent letters first
+        rank = {ch: i for i, ch in enumerate(_FREQUENT)}
+        for key, senses in sorted(words, key=lambda w: [rank.get(ch, len(rank)) for ch in w[0]]):
+            # the one concept a key names when no context can change it (None: choose by context)
+            sole = senses[0] if len(senses) == 1 and key not in self.ambiguous else None
+            self.automaton.add_word(key, (key, senses, _is_word(key[0]), _is_word(key[-1]), len(key) - 1, sole,
+                                          self._suffix(key)))
         self.automaton.make_automaton()
 
     def _choose(self, key: str, iris: tuple[str, ...], context: str) -> str | None:
@@ -120,18 +127,40 @@ class Linker:
         rejected: list[tuple[int, int]] = []
         n = len(t)
         word = _WORD_CHARS
-        for end, (key, iris, w0, w1) in self.automaton.iter_long(t):  # the common case, in C
-            start = end - len(key) + 1
+        coord = _COORD_CHARS
+        found: list[Mention] = []
+        pos = 0
+        plain = True  # every match so far bounded: mentions are built as they come
+        chosen: dict[str, str | None] = {}  # ambiguous key -> its sense in t
+        for end, (key, iris, w0, w1, size, sole, suffix) in self.automaton.iter_long(t):  # the common case, in C
+            start = end - size
             if (w0 and start > 0 and t[start - 1] in word) or (w1 and end + 1 < n and t[end + 1] in word):
                 # not bounded (see _bounded): part of a longer English word
                 if key.isalnum() and key.isascii():  # one word: shorter labels inside fail too
                     glued.append((start, end + 1, key, iris))
                 else:
                     rejected.append((start, end + 1))
-            else:
-                hits.append((start, end + 1, key, iris))
+                plain = False
+                continue
+            hits.append((start, end + 1, key, iris))
+            if plain:  # iter_long's matches are ordered and disjoint: nothing to sort or skip
+                if sole:
+                    concept: str | None = sole
+                elif key in chosen:
+                    concept = chosen[key]
+                else:
+                    concept = chosen[key] = self._choose(key, iris, t)
+                if concept:
+                    if suffix and start > 1 and t[start - 1] in coord:
+                        shared = self._shared_suffix(t, start, suffix, pos)
+                        if shared:
+                            found.append(shared)
+                    found.append(Mention(concept, start, end + 1, t[start:end + 1]))
+                    pos = end + 1
+        if plain:
+            return found
         for a, b in rejected:  # fall back to shorter labels inside a rejected match
-            for end, (key, iris, _, _) in self.automaton.iter(t, a, b):
+            for end, (key, iris, _, _, _, _, _) in self.automaton.iter(t, a, b):
                 start = end - len(key) + 1
                 if self._bounded(t, n, start, end, key):
                     hits.append((start, end + 1, key, iris))
@@ -139,21 +168,23 @@ class Linker:
                     glued.append((start, end + 1, key, iris))
         if len(glued) > 1:
             hits.extend(_tilings(t, glued))
-        if rejected or glued:
-            hits.sort(key=lambda h: (h[0], h[0] - h[1]))
-        found: list[Mention] = []
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        found = []
         pos = 0
         ambiguous = self.ambiguous
         for start, end, key, iris in hits:
             if start < pos:
                 continue
             if len(iris) == 1 and key not in ambiguous:
-                concept: str | None = iris[0]
+                concept = iris[0]
+            elif key in chosen:
+                concept = chosen[key]
             else:
-                concept = self._choose(key, iris, t)
+                concept = chosen[key] = self._choose(key, iris, t)
             if concept:
-                if start > 1 and t[start - 1] in _COORD_CHARS and key[0] in _WORD_CHARS:
-                    shared = self._shared_suffix(t, start, key, pos)
+                suffix = self._suffix(key)
+                if suffix and start > 1 and t[start - 1] in _COORD_CHARS:
+                    shared = self._shared_suffix(t, start, suffix, pos)
                     if shared:
                         found.append(shared)
                 found.append(Mention(concept, start, end, t[start:end]))
@@ -167,15 +198,18 @@ class Linker:
             return False
         return not (end + 1 < n and key[-1] in _WORD_CHARS and t[end + 1] in _WORD_CHARS)
 
-    def _shared_suffix(self, t: str, start: int, key: str, pos: int) -> Mention | None:
-        """"L1/L2 正则化": the first term shares the second's suffix."""
+    @staticmethod
+    def _suffix(key: str) -> str | None:
+        """What follows the leading ASCII token of key ("l2 正则化" -> " 正则化"; None: nothing or no token)."""
         m = _LEAD_TOKEN.match(key)
-        if not m or m.end() == len(key):
-            return None
+        return key[m.end():] if m and m.end() < len(key) else None
+
+    def _shared_suffix(self, t: str, start: int, suffix: str, pos: int) -> Mention | None:
+        """"L1/L2 正则化": the first term shares the second's suffix (`suffix`: `_suffix` of the second)."""
         p = _COORD_BEFORE.search(t, max(pos, start - 16), start)
         if not p or p.end() != start:
             return None
-        other = p.group(1) + key[m.end():]
+        other = p.group(1) + suffix
         iris = self.exact.get(other)
         if not iris:
             return None

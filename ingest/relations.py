@@ -851,7 +851,8 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
         nqs = norm(qs)
         if not rx["yes_no"].search(nqs) and not rx["how"].search(nqs):
             from_sentence(_Ctx(qs, linker), None, out)
-    na = to_simplified(answer).lower()
+    plain = answer.isascii() and "\0" not in answer  # nothing to convert (OpenCC would end the text at NUL)
+    na = answer.lower() if plain else to_simplified(answer).lower()
     aligned = len(na) == len(answer)
     every = linker.find_normalized(na) if aligned else linker.find(answer)
     starts = [m.start for m in every]
