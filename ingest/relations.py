@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 
 import ahocorasick
 import pyoxigraph as ox
@@ -699,11 +700,12 @@ def from_question(question: str, answer_lines: list[str], linker: Linker, out: _
 
 
 def _method_lists(lines: list[str], nlines: list[str], question_targets: list[str], linker: Linker,
-                  out: _Out) -> None:
-    """缓解X的方法包括：A；B；C — or the same intro ending with a colon, then list items."""
+                  out: _Out, rows: Iterable[int] | None = None) -> None:
+    """缓解X的方法包括：A；B；C — or the same intro ending with a colon, then list items
+    (`rows`: the lines worth reading, when known; every line otherwise)."""
     rx = _regexes()
-    for i, line in enumerate(lines):
-        n = nlines[i]
+    for i in range(len(lines)) if rows is None else rows:
+        line, n = lines[i], nlines[i]
         if not _method_words().search(n) or "mitigates.method" not in cue_hits(n):
             continue
         for m in rx["mitigates.method"].finditer(n):
@@ -826,6 +828,14 @@ def _spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def _rows_of(lines: list[str], offsets: list[int]) -> list[int]:
+    """The line numbers (in order, once each) of offsets into "\\n".join(lines)."""
+    if not offsets:
+        return []
+    starts = list(accumulate((len(ln) + 1 for ln in lines[:-1]), initial=0))
+    return list(dict.fromkeys(bisect_right(starts, o) - 1 for o in offsets))
+
+
 def _label_topic(ctx: _Ctx) -> str | None:
     """"Dropout: 在训练时…": a sentence opening with a concept and a colon is about it."""
     if ctx.mentions:
@@ -928,8 +938,12 @@ def analyse(question: str, answer: str, linker: Linker) -> tuple[list[Relation],
     from_question(question, lines, linker, out, qconcepts, nq)
     nlines = na.split("\n") if aligned else [norm(x) for x in lines]
     # a line can only hold a method word or a list intro the whole (aligned) answer holds
-    if not aligned or _method_words().search(na):
+    if not aligned:
         _method_lists(lines, nlines, problems, linker, out)
+    else:  # only the lines holding a method word (no method word spans a line break)
+        rows = _rows_of(nlines, [m.start() for m in _method_words().finditer(na)])
+        if rows:
+            _method_lists(lines, nlines, problems, linker, out, rows)
     if not aligned or has_intro:
         _enumerations(lines, nlines, topic_of, linker, out)
     _label_heads(list(dict.fromkeys(qconcepts + list(quote_of))), {**{c: question for c in qconcepts}, **quote_of},
