@@ -361,9 +361,16 @@ TWO_HOP = """SELECT DISTINCT ?c ?n WHERE {
 }"""
 
 
-def _fresh_cache(kg: KnowledgeGraph) -> None:
-    kg._cache.clear()  # noqa: SLF001 - the benchmark measures first calls after a revision change
+def _fresh_cache(kg: KnowledgeGraph, labels: bool = False) -> None:
+    """Forget what the API cached per store revision (as a write does); with `labels` also the label index."""
+    # noqa: SLF001 below - the benchmark measures first calls after a revision change
+    label_keys = kg._label_keys  # noqa: SLF001
+    for k in list(kg._cache):  # noqa: SLF001
+        if labels or k not in label_keys:
+            kg._cache.pop(k, None)  # noqa: SLF001
     kg._cache_rev = None  # noqa: SLF001
+    if labels:
+        kg._labels_rev = None  # noqa: SLF001
 
 
 def api_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | None) -> Iterator[Line]:
@@ -384,14 +391,15 @@ def api_lines(kg: KnowledgeGraph, size: int, repeat: int, rdf: RdflibBaseline | 
         ask = None  # type: ignore[assignment]
     if ask is not None:
         sentence = f"什么可以缓解{zh}？"
+        ask(kg, "what causes overfitting?")  # the parser's tables exist, as in a running app
         _fresh_cache(kg)
         t = time.perf_counter()
         ask(kg, sentence)
         first = (time.perf_counter() - t) * 1000
         d = median_ms(lambda: ask(kg, sentence), repeat)
-        yield Line("api", f"ask('{sentence[:14]}…')", d, "ms", base, "raw related_in", dict(rd),
+        yield Line("api", f"ask('{sentence[:14]}…'), repeated", d, "ms", base, "raw related_in", dict(rd),
                    target="<=2x & <5ms", ok=d <= 2 * base and d < 5,
-                   note=f"first call after a revision change {first:.0f} ms (builds the label index)")
+                   note=f"first call after a write {first:.1f} ms (the label index kept)")
         yield from first_ask_lines(kg, size, repeat, ask)
     yield from path_lines(kg, size, repeat)
     two = median_ms(lambda: raw_select(raw, TWO_HOP, {"c": concept}), repeat)
@@ -427,28 +435,36 @@ def first_ask_lines(kg: KnowledgeGraph, size: int, repeat: int, ask: Callable[..
     yield Line("api", "ask about a concept not asked before", d, "ms", r, "raw related_in (first)",
                target="<=2x & <5ms", ok=d <= 2 * r and d < 5,
                note=f"median over {len(asked)} concepts, one call each, label index built")
-    # a write that adds no concept (an ingested note), then the first typo search and the first ask
+    # writes that add no concept (an ingested note), each followed by a first typo search and a first ask
     import ingest
     from ingest.mentions import default_linker
 
-    iri, zh, _alias = typical_concept(size)
-    doc = ingest.extract("bench-note.md", "## 什么是过拟合？\n\nDropout 可以缓解过拟合。\n".encode(),
-                         default_linker())
-    graph, quads = ingest.to_quads(doc)
-    kg.replace_source(graph, quads)
-    typo = kg.concept(iri).label_en.replace("a", "", 1)
-    t = time.perf_counter()
-    kg.search(typo)
-    first_search = (time.perf_counter() - t) * 1000
-    slug, zh2, _en, _aliases = _concept_names((n // 3 + 5) % n)
-    t = time.perf_counter()
-    ask(kg, f"什么可以缓解{zh2}？")
-    first_ask = (time.perf_counter() - t) * 1000
-    kg.remove_source(graph)
-    yield Line("search", f"typo '{typo[:12]}', first call after an ingest", first_search, "ms",
-               target="<20ms", ok=first_search < 20, note="an ingest adds no concept: the label index stays")
-    yield Line("api", "ask, first call after an ingest", first_ask, "ms", r, "raw related_in (first)",
-               target="<=2x & <5ms", ok=first_ask <= 2 * r and first_ask < 5, note="a concept not asked before")
+    linker = default_linker()
+    searched, asked, base = [], [], []
+    for k in range(max(5, repeat // 2)):
+        doc = ingest.extract(f"bench-note-{k}.md", "## 什么是过拟合？\n\nDropout 可以缓解过拟合。\n".encode(), linker)
+        graph, quads = ingest.to_quads(doc)
+        kg.replace_source(graph, quads)
+        _s, zh, en, _aliases = _concept_names((n // 3 + 13 * k + 3) % n)
+        typo = en.title().replace("a", "", 1)
+        t = time.perf_counter()
+        kg.search(typo)
+        searched.append((time.perf_counter() - t) * 1000)
+        slug, zh, _en, _aliases = _concept_names((n // 3 + 13 * k + 5) % n)
+        b = {"concept": ox.NamedNode(CONCEPT_NS + slug), "relation": mit}
+        t = time.perf_counter()
+        raw_select(raw, rel_in, b)
+        base.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        ask(kg, f"什么可以缓解{zh}？")
+        asked.append((time.perf_counter() - t) * 1000)
+        kg.remove_source(graph)
+    d, r, sd = statistics.median(asked), statistics.median(base), statistics.median(searched)
+    yield Line("search", "typo, first call after an ingest", sd, "ms", target="<20ms", ok=sd < 20,
+               note=f"median over {len(searched)} ingests; an ingest adds no concept, the label index stays")
+    yield Line("api", "ask, first call after an ingest", d, "ms", r, "raw related_in (first)",
+               target="<=2x & <5ms", ok=d <= 2 * r and d < 5,
+               note=f"median over {len(asked)} ingests, each then asked about a concept not asked before")
 
 
 def path_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
@@ -470,15 +486,28 @@ def path_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
     fn(kg, picks)
     first = (time.perf_counter() - t) * 1000
     d = median_ms(lambda: fn(kg, picks), repeat)
-    yield Line("api", "path(3 concepts)", d, "ms", base, "raw requires+ x3", target="<=2x & <5ms",
-               ok=d <= 2 * base and d < 5, note=f"first call after a revision change {first:.0f} ms")
+    yield Line("api", "path(3 concepts), repeated", d, "ms", base, "raw requires+ x3", target="<=2x & <5ms",
+               ok=d <= 2 * base and d < 5, note=f"first call after a write {first:.1f} ms")
+    firsts, bases = [], []
+    for k in range(max(5, repeat // 2)):  # three concepts never planned before, each time
+        trio = [kg.concept(CONCEPT_NS + _concept_names((n // 7 + 17 * k + j) % n)[0]) for j in (0, 5, 9)]
+        t = time.perf_counter()
+        for c in trio:
+            raw_select(raw, q, {"a": ox.NamedNode(c.iri)})
+        bases.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        fn(kg, trio)
+        firsts.append((time.perf_counter() - t) * 1000)
+    d, r = statistics.median(firsts), statistics.median(bases)
+    yield Line("api", "path(3 concepts not planned before)", d, "ms", r, "raw requires+ x3 (first)",
+               target="<=2x & <5ms", ok=d <= 2 * r and d < 5, note=f"median over {len(firsts)} trios")
 
 
 # ---------------------------------------------------------------------------- search
 def search_lines(kg: KnowledgeGraph, size: int, repeat: int) -> Iterator[Line]:
     raw: ox.Store = kg.backend.raw  # type: ignore[attr-defined]
     iri, zh, alias = typical_concept(size)
-    _fresh_cache(kg)
+    _fresh_cache(kg, labels=True)
     t = time.perf_counter()
     kg.search("x")
     build = (time.perf_counter() - t) * 1000
