@@ -163,10 +163,11 @@ def concept_questions(kg: KnowledgeGraph, concept: str) -> list[QuestionRow]:
 
 
 def category_concepts(kg: KnowledgeGraph, category: str) -> list[str]:
-    """The concepts filed under one category (skos:broader; cached per store revision)."""
+    """The concepts filed under one category (skos:broader; a bulk read, cached per labels revision:
+    ingested notes never file concepts)."""
     def build() -> list[str]:
         return [_text(r["concept"]) for r in kg.select("category_concepts", category=ox.NamedNode(category))]
-    return kg._cached("category_concepts " + category, build)  # type: ignore[no-any-return]
+    return kg._cached("category_concepts " + category, build, labels=True)  # type: ignore[no-any-return]
 
 
 def categories(kg: KnowledgeGraph) -> list[str]:

@@ -39,7 +39,8 @@ STORE_NODE = ox.NamedNode("https://w3id.org/dlkg/store")
 REVISION = ox.NamedNode(PREFIXES["dlkg"] + "revision")
 LABELS_REVISION = ox.NamedNode(PREFIXES["dlkg"] + "labelsRevision")
 # what the `concept_labels` query reads: a write touching none of these leaves every label as it was
-LABEL_PREDICATES = frozenset(ox.NamedNode(PREFIXES["skos"] + n) for n in ("prefLabel", "altLabel"))
+# what the labels revision covers: concept names, and the categories concepts are filed under
+LABEL_PREDICATES = frozenset(ox.NamedNode(PREFIXES["skos"] + n) for n in ("prefLabel", "altLabel", "broader"))
 LABELLED_TYPES = frozenset(ox.NamedNode(PREFIXES["dlkg"] + n) for n in ("Concept", "Category"))
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 

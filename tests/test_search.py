@@ -182,6 +182,21 @@ def test_writes_that_add_or_drop_labels_invalidate(kg: KnowledgeGraph) -> None:
     assert kg.search("整流甲") == []
 
 
+def test_filing_a_concept_under_a_category_invalidates_category_members(kg: KnowledgeGraph) -> None:
+    from graph.questions import categories, category_concepts
+
+    cat = categories(kg)[0]
+    before = category_concepts(kg, cat)
+    relu = ontology.CONCEPT_NS + "relu"
+    other = next(c for c in categories(kg) if relu not in category_concepts(kg, c))
+    a = _source("a")
+    kg.replace_source(a, [ox.Quad(ox.NamedNode(relu), ox.NamedNode(ontology.SKOS + "broader"), ox.NamedNode(other), a)])
+    assert relu in category_concepts(kg, other)
+    kg.remove_source(a)
+    assert relu not in category_concepts(kg, other)
+    assert category_concepts(kg, cat) == before
+
+
 def test_store_without_labels_revision_falls_back_to_the_store_revision(kg: KnowledgeGraph) -> None:
     from graph.store import LABELS_REVISION, META_GRAPH, STORE_NODE
 
