@@ -26,9 +26,11 @@ def recluster(kg: KnowledgeGraph) -> int:
 
 
 def ingest_files(kg: KnowledgeGraph, paths: Iterable[str | os.PathLike[str]],
-                 progress: Progress | None = None) -> list[ingest.FileReport]:
-    """Ingest files and folders into the store, then re-cluster duplicate questions."""
-    reports = ingest.ingest_paths(paths, kg.replace_source, progress)
+                 progress: Progress | None = None, workers: int = 1) -> list[ingest.FileReport]:
+    """Ingest files and folders into the store, then re-cluster duplicate questions.
+
+    `workers` > 1 extracts files in that many forked processes (see `ingest.ingest_paths`)."""
+    reports = ingest.ingest_paths(paths, kg.replace_source, progress, workers)
     if any(r.error is None for r in reports):
         recluster(kg)
     return reports

@@ -68,30 +68,68 @@ class FileReport:
     error: str | None = None
 
 
+Prepared = tuple[ox.NamedNode, list[ox.Quad], tuple[int, int, int]]
+
+
+def prepare(path: Path) -> Prepared | str:
+    """Read, extract and convert one file: (graph, quads, counts), or why it is refused."""
+    try:
+        if path.suffix.lower() not in SUFFIXES:
+            raise RefusedFile(f"unsupported file type '{path.suffix}' (use {', '.join(SUFFIXES)})")
+        try:
+            if path.stat().st_size > MAX_BYTES:  # refused before it is read into memory
+                raise RefusedFile(too_large(path.stat().st_size))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RefusedFile(f"cannot read ({exc.strerror or exc})") from exc
+        doc = extract(path.name, data)
+        graph, quads = to_quads(doc)
+        return graph, quads, (len(doc.questions), doc.mention_count, len(doc.relations))
+    except RefusedFile as exc:
+        return str(exc)
+
+
+def _prepared(files: list[Path], workers: int) -> Iterator[Prepared | str]:
+    """`prepare` over the files, in order; with `workers` > 1 in forked worker processes.
+
+    Extraction is pure CPU work on one file at a time, so a pile of notes extracts in parallel
+    while the caller writes each document, in order, as it arrives. Workers are forked (they
+    inherit the linker built here, and never touch the store); where fork is unavailable, or
+    there is one file, extraction stays in this process.
+    """
+    import multiprocessing as mp
+
+    workers = min(workers, len(files))
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        yield from map(prepare, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    default_linker()  # built once, before the fork
+    rel.generic_concepts()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        yield from pool.map(prepare, files, chunksize=1)
+
+
 def ingest_paths(paths: Iterable[str | os.PathLike[str]],
                  write: Callable[[ox.NamedNode, list[ox.Quad]], None],
-                 progress: Callable[[int, int, FileReport], None] | None = None) -> list[FileReport]:
-    """Extract each file and hand its quads to `write`; a refused file does not stop the others."""
+                 progress: Callable[[int, int, FileReport], None] | None = None,
+                 workers: int = 1) -> list[FileReport]:
+    """Extract each file and hand its quads to `write`, in order; a refused file does not stop the
+    others. `workers` > 1 extracts files in that many forked processes (the writes stay here)."""
     files = list(files_under(paths))
     reports = []
-    for i, path in enumerate(files):
+    for i, (path, got) in enumerate(zip(files, _prepared(files, workers), strict=True)):
         report = FileReport(str(path))
-        try:
-            if path.suffix.lower() not in SUFFIXES:
-                raise RefusedFile(f"unsupported file type '{path.suffix}' (use {', '.join(SUFFIXES)})")
+        if isinstance(got, str):
+            report.error = got
+        else:
+            graph, quads, counts = got
             try:
-                if path.stat().st_size > MAX_BYTES:  # refused before it is read into memory
-                    raise RefusedFile(too_large(path.stat().st_size))
-                data = path.read_bytes()
-            except OSError as exc:
-                raise RefusedFile(f"cannot read ({exc.strerror or exc})") from exc
-            doc = extract(path.name, data)
-            graph, quads = to_quads(doc)
-            write(graph, quads)
-            report.questions, report.mentions, report.relations = (
-                len(doc.questions), doc.mention_count, len(doc.relations))
-        except RefusedFile as exc:
-            report.error = str(exc)
+                write(graph, quads)
+                report.questions, report.mentions, report.relations = counts
+            except RefusedFile as exc:
+                report.error = str(exc)
         reports.append(report)
         if progress:
             progress(i + 1, len(files), report)

@@ -126,3 +126,26 @@ def test_evaluate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     (tmp_path / "bad.json").write_text("[1, 2]", encoding="utf-8")
     assert main(["evaluate", str(tmp_path / "bad.json"), "--docs", str(docs)]) == 1
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_parallel_extraction_writes_the_same_documents_in_the_same_order(tmp_path: Path) -> None:
+    for p in sorted(SEEDS.iterdir()):
+        shutil.copy(p, tmp_path / p.name)
+    (tmp_path / "broken.md").write_bytes(b"\x00\x01\x02" * 400)  # refused: binary
+    (tmp_path / "empty.txt").write_bytes(b"")
+
+    def run(workers: int) -> tuple[list[tuple[str, list[str]]], list[tuple[str, int, int, int, str | None]],
+                                   list[tuple[int, int, str]]]:
+        written: list[tuple[str, list[str]]] = []
+        ticks: list[tuple[int, int, str]] = []
+        reports = ingest.ingest_paths(
+            [tmp_path], lambda g, quads: written.append((g.value, sorted(map(str, quads)))),
+            lambda done, total, r: ticks.append((done, total, Path(r.path).name)), workers=workers)
+        return written, [(Path(r.path).name, r.questions, r.mentions, r.relations, r.error) for r in reports], ticks
+
+    one, two = run(1), run(2)
+    assert one == two
+    names = [name for name, *_ in one[1]]
+    assert names == sorted(names) and "broken.md" in names
+    assert dict((n, e) for n, *_, e in one[1])["broken.md"]  # refused, with its reason, in both
+    assert len(one[0]) == len([r for r in one[1] if r[4] is None]) >= 4

@@ -4,6 +4,7 @@ then duplicate questions re-clustered across all sources (explorer.workflows.ing
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("ingest", help="ingest .md/.markdown/.txt/.html files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no per-file table")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="extract files in N processes (default: one per CPU core); writes stay in order")
     p.set_defaults(func=run)
 
 
@@ -37,7 +40,9 @@ def _progress(done: int, total: int, report: ingest.FileReport) -> None:
 def run(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     from ..workflows import ingest_files  # here: the extractor stays off other commands' start
 
-    reports = ingest_files(kg, args.paths, None if args.quiet else _progress)
+    if args.jobs < 1:
+        return fail(f"--jobs must be at least 1 (got {args.jobs})")
+    reports = ingest_files(kg, args.paths, None if args.quiet else _progress, workers=args.jobs)
     if not reports:
         return fail("no .md, .markdown, .txt or .html files under " + ", ".join(args.paths))
     ok = [r for r in reports if r.error is None]
