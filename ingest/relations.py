@@ -210,7 +210,7 @@ def types() -> _Types:
     broader: dict[str, set[str]] = {}
     categories: set[str] = set()
     # the parsed ontology files: the curated assertions ontology_quads() adds hold neither
-    for q in ontology._parsed():
+    for q in ontology.parsed():
         p = q.predicate.value
         if not isinstance(q.subject, ox.NamedNode) or not isinstance(q.object, ox.NamedNode):
             continue

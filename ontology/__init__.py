@@ -61,7 +61,8 @@ def concept_files() -> list[Path]:
 
 
 @lru_cache(maxsize=1)
-def _parsed() -> tuple[ox.Triple, ...]:
+def parsed() -> tuple[ox.Triple, ...]:
+    """The triples of the shipped Turtle files (schema and concepts), parsed once."""
     triples: list[ox.Triple] = []
     for path in [schema_file(), *concept_files()]:
         try:
@@ -88,7 +89,7 @@ def ontology_quads() -> list[ox.Quad]:
     """Every triple of the schema and concept files, plus curated assertions, in the ontology graph."""
     relation_iris = {NS + r for r in RELATIONS}
     quads: list[ox.Quad] = []
-    for t in _parsed():
+    for t in parsed():
         quads.append(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH))
         if _v(t.predicate) in relation_iris and isinstance(t.object, ox.NamedNode):
             quads.extend(_assertion_quads(t))
@@ -132,18 +133,18 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """Every prefLabel and altLabel of every concept, and the declared ambiguous labels."""
     voc = Vocabulary()
-    concepts = {_v(t.subject) for t in _parsed() if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
+    concepts = {_v(t.subject) for t in parsed() if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
     senses: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
-    for t in _parsed():
+    for t in parsed():
         by_subject[_v(t.subject)].append(t)
-    for t in _parsed():
+    for t in parsed():
         s = _v(t.subject)
         if s in concepts and t.predicate in (_PREF, _ALT) and isinstance(t.object, ox.Literal):
             voc.labels[_v(t.object)].add(s)
             if t.predicate == _PREF:
                 voc.pref.setdefault(s, {})[(t.object.language or "en").split("-")[0]] = _v(t.object)
-    for t in _parsed():
+    for t in parsed():
         if t.predicate == _TYPE and t.object == dlkg("AmbiguousLabel"):
             props = by_subject[_v(t.subject)]
             text = next((_v(p.object) for p in props if p.predicate == dlkg("labelText")), None)
@@ -163,7 +164,7 @@ def vocabulary() -> Vocabulary:
 
 def check() -> list[str]:
     """Authoring problems in the concept files, one line each (empty when all is well)."""
-    triples = _parsed()
+    triples = parsed()
     problems: list[str] = []
     concepts = {_v(t.subject) for t in triples if t.predicate == _TYPE and t.object in (_CONCEPT, _CATEGORY)}
     categories = {_v(t.subject) for t in triples if t.predicate == _TYPE and t.object == _CATEGORY}
