@@ -103,12 +103,17 @@ def _prepared(files: list[Path], workers: int) -> Iterator[Prepared | str]:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         yield from map(prepare, files)
         return
+    import gc
     from concurrent.futures import ProcessPoolExecutor
 
     default_linker()  # built once, before the fork
     rel.generic_concepts()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        yield from pool.map(prepare, files, chunksize=1)
+    gc.freeze()  # what exists now is shared with the workers: their collector leaves it (and its pages) alone
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            yield from pool.map(prepare, files, chunksize=1)
+    finally:
+        gc.unfreeze()
 
 
 def ingest_paths(paths: Iterable[str | os.PathLike[str]],
