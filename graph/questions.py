@@ -109,14 +109,6 @@ def question_clusters(kg: KnowledgeGraph) -> list[Cluster]:
     return list(clusters.values())
 
 
-def most_asked(clusters: list[Cluster], limit: int = 20) -> list[tuple[str, int]]:
-    """Concept IRIs by how many distinct questions (clusters) ask about them."""
-    counts: Counter[str] = Counter()
-    for c in clusters:
-        counts.update(set(c.concepts))
-    return counts.most_common(limit)
-
-
 # ---------------------------------------------------------------------------- bound reads (the app)
 def _int(term: object) -> int | None:
     try:
