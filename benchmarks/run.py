@@ -633,15 +633,13 @@ def ingest_in_child(corpora: Path, repeat: int) -> Iterator[Line]:
     """`ingest_lines` in a fresh process, as `dlkg ingest` runs: not in this one, whose heap holds a
     loaded graph and its caches (Python's garbage collector walks them, and forked workers copy them)."""
     code = ("import dataclasses, json, sys; from pathlib import Path; from benchmarks.run import ingest_lines; "
-            "print(json.dumps([dataclasses.asdict(x) for x in ingest_lines(Path(sys.argv[1]), int(sys.argv[2]))]))")
-    out = subprocess.run([sys.executable, "-c", code, str(corpora), str(repeat)], cwd=ROOT, capture_output=True,
-                         text=True, check=False, timeout=1800)
-    lines = out.stdout.strip().splitlines()
-    if out.returncode or not lines:
-        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
-        yield Line("ingest", "total", float("nan"), "MB/s", note=f"could not run: {tail[:160]}")
+            "print(json.dumps({'lines': [dataclasses.asdict(x) for x in ingest_lines(Path(sys.argv[1]), "
+            "int(sys.argv[2]))]}))")
+    got = _child_json(code, [str(corpora), str(repeat)], dict(os.environ))
+    if "error" in got:
+        yield Line("ingest", "total", float("nan"), "MB/s", note=f"could not run: {got['error']}")
         return
-    for d in json.loads(lines[-1]):
+    for d in got["lines"]:
         yield Line(**d)
 
 
